@@ -1,0 +1,55 @@
+"""What the commands share: finding the project, reading dates, writing output."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from crmgen.loader import find_root
+from crmgen.model import Problem
+
+
+class UsageError(Exception):
+    """Bad command-line usage: printed without a traceback, exit status 2."""
+
+
+def parse_date(text: str) -> dt.date:
+    """An argparse type for YYYY-MM-DD dates."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a date YYYY-MM-DD, found {text!r}") from None
+
+
+def add_today(parser: argparse.ArgumentParser) -> None:
+    """The --today option of every command whose output depends on the date."""
+    parser.add_argument("--today", type=parse_date, metavar="YYYY-MM-DD",
+                        help="the date to treat as today (default: crmgen.toml's "
+                             "`today`, else the clock)")
+
+
+def project_root(args: argparse.Namespace) -> Path:
+    """The project root: -C DIR if given, else the nearest one above the cwd."""
+    start = Path(args.directory) if args.directory else Path.cwd()
+    if args.directory and not start.is_dir():
+        raise UsageError(f"-C {args.directory}: no such folder")
+    return find_root(start)
+
+
+def print_problems(problems: list[Problem] | tuple[Problem, ...]) -> None:
+    """The one formatter of problems for the terminal: `path:line: severity: msg`."""
+    for problem in problems:
+        print(problem.format())
+
+
+def write_output(text: str, output: str | None) -> None:
+    """Write text to the -o file atomically, or to standard output."""
+    if output is None or output == "-":
+        sys.stdout.write(text)
+        return
+    from crmgen.files import write_atomic
+
+    write_atomic(Path(output), text.encode("utf-8"))

@@ -1,0 +1,82 @@
+"""The derived facts of the format, computed in exactly one place.
+
+Every output (site, terminal, JSON, calendar) asks these functions, so two
+outputs can never disagree about who is overdue or stale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from crmgen.config import Config
+from crmgen.model import Client, LogEntry
+
+FollowUp = str  # "overdue", "today", "scheduled" or "none"
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What today's date and the configuration make of one client.
+
+    last_contact: the later of `last_contact` and the newest contact-kind entry.
+    last_entry: the newest log entry of any kind (what was said last).
+    days_since_contact: from the last contact (or first contact) to today.
+    follow_up: "overdue", "today", "scheduled" or "none".
+    """
+
+    last_contact: dt.date | None
+    last_entry: LogEntry | None
+    days_since_contact: int | None
+    follow_up: FollowUp
+    overdue: bool
+    stale: bool
+    no_next_step: bool
+
+
+def last_contact(client: Client, config: Config) -> dt.date | None:
+    """The later of the `last_contact` key and the newest contact-kind entry."""
+    dates = [entry.date for entry in client.log if entry.kind in config.contact_kinds]
+    if client.last_contact_key is not None:
+        dates.append(client.last_contact_key)
+    return max(dates, default=None)
+
+
+def newest_entry(client: Client) -> LogEntry | None:
+    """The newest log entry, by date and time, whatever the file's order."""
+    if not client.log:
+        return None
+    return max(client.log, key=lambda entry: (entry.date, entry.time or ""))
+
+
+def stale_days(client: Client, config: Config) -> int:
+    """The stale threshold of the client: the tightest among its open deals' stages."""
+    stages = [deal.stage for deal in client.deals if deal.is_open]
+    return min((config.stale_days_for(stage) for stage in stages),
+               default=config.stale_days)
+
+
+def facts(client: Client, config: Config, today: dt.date) -> Facts:
+    """Derive the client's facts for today."""
+    contact = last_contact(client, config)
+    since = contact or client.first_contact
+    days = (today - since).days if since is not None else None
+    is_open = client.is_open
+    follow = client.next_follow_up
+    if follow is None:
+        state = "none"
+    elif follow < today:
+        state = "overdue"
+    elif follow == today:
+        state = "today"
+    else:
+        state = "scheduled"
+    return Facts(
+        last_contact=contact,
+        last_entry=newest_entry(client),
+        days_since_contact=days,
+        follow_up=state,
+        overdue=is_open and state == "overdue",
+        stale=is_open and days is not None and days > stale_days(client, config),
+        no_next_step=is_open and follow is None,
+    )

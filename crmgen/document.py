@@ -1,0 +1,93 @@
+"""The model as one JSON document: what `crmgen export json` prints and the
+site's data.json holds. Its schema is documented in docs/data-json.md."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from crmgen.derive import facts
+from crmgen.loader import Project
+from crmgen.model import Client, Deal, LogEntry
+
+VERSION = 1
+
+
+def _date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def deal_document(deal: Deal) -> dict[str, Any]:
+    """One deal with its derived weighted value."""
+    return {
+        "title": deal.title,
+        "stage": deal.stage,
+        "probability": deal.probability,
+        "probability_written": deal.probability_written,
+        "value": deal.value,
+        "currency": deal.currency,
+        "weighted_value": deal.weighted_value,
+        "open": deal.is_open,
+        "opened": _date(deal.opened),
+        "expected_close": _date(deal.expected_close),
+        "closed_on": _date(deal.closed_on),
+        "lost_reason": deal.lost_reason,
+        "line": deal.line,
+    }
+
+
+def entry_document(entry: LogEntry) -> dict[str, Any]:
+    """One log entry; `change` is the parsed move of a `stage` entry."""
+    change = entry.change
+    return {
+        "date": entry.date.isoformat(),
+        "time": entry.time,
+        "kind": entry.kind,
+        "summary": entry.summary,
+        "body": entry.body,
+        "line": entry.line,
+        "change": None if change is None else {
+            "deal": change.deal,
+            "from": change.before,
+            "to": change.after,
+            "probability_before": change.probability_before,
+            "probability_after": change.probability_after,
+        },
+    }
+
+
+def client_document(client: Client, project: Project) -> dict[str, Any]:
+    """Every front-matter key as written, then the derived facts, deals and log."""
+    fact = facts(client, project.config, project.today)
+    document: dict[str, Any] = {"id": client.id, "path": client.path}
+    document.update(client.front_matter)
+    document.update({
+        "id": client.id,
+        "path": client.path,
+        "last_contact": _date(fact.last_contact),
+        "days_since_contact": fact.days_since_contact,
+        "follow_up": fact.follow_up,
+        "overdue": fact.overdue,
+        "stale": fact.stale,
+        "no_next_step": fact.no_next_step,
+        "open": client.is_open,
+        "deals": [deal_document(deal) for deal in client.deals],
+        "notes": client.notes,
+        "log": [entry_document(entry) for entry in client.log],
+    })
+    return document
+
+
+def project_document(project: Project) -> dict[str, Any]:
+    """The whole model: version, today, configuration summary, clients, problems."""
+    config = project.config
+    return {
+        "version": VERSION,
+        "today": project.today.isoformat(),
+        "currency": config.currency,
+        "stages": [{"name": s.name, "probability": s.probability, "open": s.open,
+                    "stale_days": config.stale_days_for(s.name)}
+                   for s in config.stages],
+        "clients": [client_document(client, project) for client in project.clients],
+        "problems": [problem.as_json() for problem in project.problems],
+    }

@@ -1,0 +1,153 @@
+"""Find a project's client files and load them into a Project."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from crmgen.checks import check_client
+from crmgen.config import CONFIG_NAME, Config, load_config
+from crmgen.model import Client, Problem
+from crmgen.parse import parse_client
+
+log = logging.getLogger(__name__)
+
+CLIENTS_DIR = "clients"
+
+
+class ProjectNotFoundError(Exception):
+    """No folder holding `crmgen.toml` or `clients/` at or above the start."""
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """A loaded project: its configuration, valid clients and every problem.
+
+    clients: in path order; a file that could not be read is absent here but
+        its problems are in `problems`.
+    problems: configuration, file and cross-file problems, sorted by path, line.
+    """
+
+    root: Path
+    config: Config
+    today: dt.date
+    clients: tuple[Client, ...]
+    problems: tuple[Problem, ...]
+    files: int
+
+    @property
+    def errors(self) -> int:
+        """How many problems are errors."""
+        return sum(1 for problem in self.problems if problem.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        """How many problems are warnings."""
+        return sum(1 for problem in self.problems if problem.severity == "warning")
+
+    def client(self, client_id: str) -> Client | None:
+        """The client with that id, or None."""
+        return next((c for c in self.clients if c.id == client_id), None)
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above start that holds crmgen.toml or clients/."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_NAME).is_file() or (folder / CLIENTS_DIR).is_dir():
+            return folder
+    raise ProjectNotFoundError(
+        f"no crmgen project at or above {start}: a project is a folder holding "
+        f"{CONFIG_NAME} or {CLIENTS_DIR}/ (use -C DIR to point at one)")
+
+
+def is_skipped(name: str) -> bool:
+    """Hidden and underscore names and editor leftovers are not clients."""
+    return (name.startswith((".", "_")) or name.endswith(("~", ".swp", ".swx", ".tmp"))
+            or name == "4913")
+
+
+def discover(root: Path) -> list[str]:
+    """Paths (relative to root, with /) of every client file, sorted."""
+    found: list[str] = []
+    clients = root / CLIENTS_DIR
+    if not clients.is_dir():
+        return found
+    stack = [clients]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(folder.iterdir())
+        except OSError as error:
+            log.warning("cannot list %s: %s", folder, error)
+            continue
+        for entry in entries:
+            if is_skipped(entry.name):
+                continue
+            if entry.is_dir():
+                stack.append(entry)
+            elif entry.suffix.lower() == ".md" and entry.is_file():
+                found.append(entry.relative_to(root).as_posix())
+    return sorted(found)
+
+
+def id_clashes(paths: Iterable[str]) -> dict[str, list[Problem]]:
+    """Problems for files whose ids clash across sub-folders or by case."""
+    by_id: dict[str, list[str]] = {}
+    for path in paths:
+        stem = path.rsplit("/", 1)[-1][:-3]
+        by_id.setdefault(stem.lower(), []).append(path)
+    clashes: dict[str, list[Problem]] = {}
+    for group in by_id.values():
+        if len(group) < 2:
+            continue
+        for path in group:
+            others = ", ".join(other for other in group if other != path)
+            clashes.setdefault(path, []).append(Problem(
+                path, 1, "error", "id-clash",
+                f"client id `{path.rsplit('/', 1)[-1][:-3]}` clashes with {others}; "
+                f"ids must be unique across sub-folders and letter case, so rename "
+                f"one of them"))
+    return clashes
+
+
+def read_client(root: Path, path: str, config: Config,
+                today: dt.date) -> tuple[Client | None, list[Problem]]:
+    """Read, parse and check one client file; an unreadable file is a problem."""
+    try:
+        data = (root / path).read_bytes()
+    except OSError as error:
+        return None, [Problem(path, 1, "error", "unreadable",
+                              f"cannot read the file: {error.strerror}")]
+    client, problems = parse_client(path, data, config)
+    if client is not None:
+        problems += check_client(client, config, today)
+    return client, problems
+
+
+def resolve_today(config: Config, today: dt.date | None) -> dt.date:
+    """--today wins, then the configuration's `today`, then the clock."""
+    return today or config.today or dt.date.today()
+
+
+def load_project(root: Path, today: dt.date | None = None,
+                 only: Iterable[str] | None = None) -> Project:
+    """Load every client file under root (or only the given relative paths)."""
+    config, problems = load_config(root)
+    day = resolve_today(config, today)
+    paths = discover(root)
+    clashes = id_clashes(paths)
+    wanted = paths if only is None else sorted(set(only))
+    clients: list[Client] = []
+    for path in wanted:
+        client, found = read_client(root, path, config, day)
+        found += clashes.get(path, [])
+        if client is not None and path not in clashes:
+            clients.append(replace(client, problems=tuple(sorted(found))))
+        problems += found
+    log.debug("loaded %d clients from %d files", len(clients), len(wanted))
+    return Project(root, config, day, tuple(clients), tuple(sorted(problems)),
+                   len(wanted))

@@ -1,0 +1,71 @@
+"""Shared fixtures: a project folder written from inline text, and the CLI."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from crmgen.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Result:
+    """What a crmgen command printed and returned."""
+
+    status: int
+    out: str
+    err: str
+
+    def __str__(self) -> str:
+        return f"exit {self.status}\n--- stdout\n{self.out}--- stderr\n{self.err}"
+
+
+class ProjectDir:
+    """A project in tmp_path; files are written from dedented inline text."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        (root / "clients").mkdir(parents=True, exist_ok=True)
+
+    def write(self, relative: str, text: str | bytes) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, str):
+            text = textwrap.dedent(text).lstrip("\n").encode("utf-8")
+        path.write_bytes(text)
+        return path
+
+    def client(self, client_id: str, text: str | bytes) -> Path:
+        return self.write(f"clients/{client_id}.md", text)
+
+    def run(self, *args: str) -> Result:
+        return run_cli("-C", str(self.root), *args)
+
+
+def run_cli(*args: str) -> Result:
+    """Call the entry point in-process with an argument list."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            status = main(list(args))
+        except SystemExit as exit_:
+            status = exit_.code if isinstance(exit_.code, int) else 2
+    return Result(status, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> ProjectDir:
+    return ProjectDir(tmp_path / "project")
+
+
+@pytest.fixture
+def cli() -> Callable[..., Result]:
+    return run_cli

@@ -8,11 +8,11 @@ import sys
 from collections.abc import Sequence
 
 from crmgen import __version__
-from crmgen.commands import check, export
+from crmgen.commands import check, export, importcsv
 from crmgen.commands.base import UsageError
 from crmgen.loader import ProjectNotFoundError
 
-COMMANDS = (check, export)
+COMMANDS = (check, export, importcsv)
 
 
 def build_parser() -> argparse.ArgumentParser:

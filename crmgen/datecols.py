@@ -4,6 +4,7 @@ month-first, decided over the whole column and refused when it cannot be."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,15 +30,47 @@ class DateCell:
     text: str
 
 
+_PARTS = {"%Y": r"(?P<Y>\d{4})", "%y": r"(?P<y>\d{2})", "%m": r"(?P<m>\d{1,2})",
+          "%d": r"(?P<d>\d{1,2})"}
+
+
+@functools.cache
+def _pattern(fmt: str) -> re.Pattern[str] | None:
+    """A regular expression for a format made of %Y %y %m %d and separators only
+    (strptime is slow, and the formats read columns of thousands of dates)."""
+    pieces = re.split(r"(%.)", fmt)
+    if any(p.startswith("%") and p not in _PARTS for p in pieces):
+        return None
+    return re.compile("".join(_PARTS.get(p, re.escape(p)) for p in pieces) + "$")
+
+
 def parse_date(text: str, fmt: str) -> dt.date | None:
     """The date in text under the strptime format, or None."""
     match = _DATE_PART.match(text)
-    if match is None or ("%Y" in fmt and not re.search(r"\d{4}", text)):
+    if match is None:
         return None
+    # A time after the date is dropped, unless the format itself has spaces.
+    written = text.strip() if " " in fmt else match.group(1)
+    pattern = _pattern(fmt)
+    if pattern is None:
+        try:
+            return dt.datetime.strptime(written, fmt).date()
+        except ValueError:
+            return None
+    parts = pattern.match(written)
+    if parts is None:
+        return None
+    found = parts.groupdict()
+    year = int(found["Y"]) if "Y" in found else _century(int(found["y"]))
     try:
-        return dt.datetime.strptime(match.group(1), fmt).date()
+        return dt.date(year, int(found["m"]), int(found["d"]))
     except ValueError:
         return None
+
+
+def _century(year: int) -> int:
+    """Two-digit years the way strptime reads them: 69-99 are 1900s."""
+    return year + (1900 if year >= 69 else 2000)
 
 
 def _order(fmt: str) -> str:

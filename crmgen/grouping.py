@@ -104,6 +104,8 @@ def group_rows(datas: list[tuple[RowData, str]], mapping: Mapping
     fields = " and ".join(f"`{name}`" for name in mapping.group_by)
     for data, client_id in datas:
         key = group_key(data, mapping, client_id)
+        if not any(key):  # nothing to group on: the row is a client of its own
+            key = (f"row {data.row.number}",)
         draft = drafts.get(key)
         if draft is None:
             drafts[key] = Draft(dict(data.client), [data.deal] if data.deal else [],

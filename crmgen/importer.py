@@ -137,11 +137,10 @@ def _check_columns(table: Table, mapping: Mapping, plan: Plan) -> None:
             f"({', '.join(mapping.fields['name'])}) is in the file; its columns are "
             f"{', '.join(table.header)}")
     for target, sources in mapping.fields.items():
-        for source in sources:
-            missing = [c for c in source_columns(source) if c not in header]
-            if missing:
-                plan.notices.append(f"the mapping reads column `{missing[0]}` for "
-                                    f"`{target}`, but the file has no such column")
+        if not any(set(source_columns(s)) & header for s in sources):
+            columns = ", ".join(f"`{c}`" for c in mapping.columns(target))
+            plan.notices.append(f"`{target}` is not imported: the file has none of "
+                                f"the columns the mapping reads it from ({columns})")
 
 
 def _date_formats(table: Table, mapping: Mapping, options: Options,
@@ -289,6 +288,7 @@ def plan_import(project: Project, csv_path: Path, mapping: Mapping,
                 options: Options) -> Plan:
     """Read the CSV and work out every file to write; raises ImportRefusedError."""
     plan = Plan(csv_path)
+    mapping = mapping.with_custom_fields(tuple(project.config.custom_fields))
     try:
         table = read_table(csv_path, options.encoding)
         plan.rows = len(table.rows)

@@ -10,11 +10,15 @@ from dataclasses import dataclass, field
 from crmgen.config import Config
 from crmgen.csvread import Row
 from crmgen.datecols import parse_date
+from crmgen.fields import CLIENT_SPECS, DEAL_ITEM_SPECS
 from crmgen.mapping import Mapping, expand
-from crmgen.writer import Entry, Value
+from crmgen.writer import Entry, Value, is_key
+from crmgen.yamlnodes import PLAIN_BOOL, PLAIN_FLOAT, PLAIN_INT
 
 CLIENT_TEXT = ("name", "company", "contact", "title", "email", "phone", "website",
                "address", "owner", "source")
+# Keys the format gives a meaning; an unmapped column of that name is no key.
+RESERVED = {*CLIENT_SPECS, *DEAL_ITEM_SPECS, "deals"}
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 _THOUSANDS = re.compile(r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 
@@ -50,6 +54,7 @@ class RowReader:
         self.formats = formats
         self.today = today
         self.comma_decimal = comma_decimal
+        self.mapped = mapping.all_columns()
 
     def value(self, target: str, values: dict[str, str]) -> tuple[str, str]:
         """The first non-empty source of a field: (text, the column it came from)."""
@@ -203,6 +208,22 @@ class RowReader:
             return text.lower() in ("true", "yes", "1")
         return text
 
+    def other_keys(self, values: dict[str, str]) -> dict[str, Value]:
+        """With `other_columns = "keys"`, each unmapped filled column as a key,
+        its value typed the way YAML 1.2 would read it (so `2822` stays a number)."""
+        if self.mapping.other_columns != "keys":
+            return {}
+        keys: dict[str, Value] = {}
+        for column, text in values.items():
+            if column in self.mapped or column in RESERVED or \
+                    column in self.config.custom_fields or not text or \
+                    not is_key(column):
+                continue
+            keys[column] = int(text) if PLAIN_INT.match(text) else \
+                float(text) if PLAIN_FLOAT.match(text) else \
+                text == "true" if text in PLAIN_BOOL else text
+        return keys
+
     def notes(self, values: dict[str, str]) -> str:
         """The free notes column, then `- column: value` for each notes column."""
         parts = [self.value("notes", values)[0]]
@@ -235,7 +256,7 @@ class RowReader:
         if not name:
             columns = ", ".join(f"`{c}`" for c in self.mapping.columns("name"))
             raise RowError(f"no client name: {columns} empty")
-        client = {"name": name, **self.client(values)}
+        client = {"name": name, **self.client(values), **self.other_keys(values)}
         deal = self.deal(values, name)
         return RowData(row, client, deal, self.value("deal_id", values)[0],
                        self.notes(values), self.log(values))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -87,6 +87,23 @@ class Mapping:
         """The columns a field's sources read."""
         return [name for source in self.fields.get(target, ())
                 for name in source_columns(source)]
+
+
+    def with_custom_fields(self, names: tuple[str, ...]) -> Mapping:
+        """With `other_columns = "keys"`, a column named like a custom field of
+        the project fills that field, typed as crmgen.toml declares it."""
+        if self.other_columns != "keys":
+            return self
+        added = {name: (name,) for name in names if name not in self.fields}
+        return replace(self, fields={**self.fields, **added})
+
+    def all_columns(self) -> set[str]:
+        """Every column the mapping reads, for any purpose."""
+        columns = {c for target in self.fields for c in self.columns(target)}
+        columns |= set(self.notes)
+        for spec in self.log:
+            columns |= {spec.date, *spec.body, *source_columns(spec.summary)}
+        return columns
 
 
 def source_columns(source: str) -> list[str]:

@@ -12,7 +12,7 @@ import yaml
 
 # Plain (unquoted) text is limited to what reads back as the same text in every
 # YAML version: a letter first, then letters, digits and harmless punctuation.
-_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 .()/+'_-]*")
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 .()/+'_@&:-]*")
 _TRICKY_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _RESOLVER = yaml.resolver.Resolver()
@@ -46,7 +46,8 @@ class ClientText:
 
 def is_plain_text(text: str) -> bool:
     """Whether text may be written without quotes and still read as that text."""
-    if not _PLAIN.fullmatch(text) or text != text.strip():
+    if not _PLAIN.fullmatch(text) or text != text.strip() or ": " in text or \
+            text.endswith(":"):
         return False
     if text.lower() in _TRICKY_WORDS:
         return False

@@ -62,13 +62,14 @@ def group_key(data: RowData, mapping: Mapping, client_id: str) -> tuple[str, ...
 
 
 def _id_parts(data: RowData, mapping: Mapping) -> tuple[str, ...]:
-    """The name, then the other group_by values the name does not already say:
-    `Cancity` grouped with owner `Moses Frase` is `cancity-moses-frase`."""
+    """The name, then the other group_by values the name does not already say
+    (but not an email): `Cancity` with owner `Moses Frase` is
+    `cancity-moses-frase`."""
     name = str(data.client["name"])
     parts = [name]
     for field_name in mapping.group_by:
         value = data.client.get(field_name)
-        if isinstance(value, str) and field_name != "name" and \
+        if isinstance(value, str) and field_name not in ("name", "email") and \
                 slugify(value) not in slugify(name):
             parts.append(value)
     return tuple(parts)

@@ -1,0 +1,43 @@
+"""Reading CSV files: encodings, delimiters, and the lines each row came from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crmgen.csvread import CsvError, decode, parse_table, read_table, sniff_delimiter
+
+
+def test_decode_guesses_bom_utf8_utf16_and_windows_1252() -> None:
+    assert decode("\ufeffa,b".encode(), None) == ("a,b", "utf-8-sig")
+    assert decode("é".encode(), None) == ("é", "utf-8")
+    assert decode("a;€".encode("utf-16"), None) == ("a;€", "utf-16")
+    assert decode("Café €".encode("cp1252"), None) == ("Café €", "windows-1252")
+    assert decode("é".encode("latin-1"), "latin-1") == ("é", "latin-1")
+
+
+def test_decode_with_a_wrong_encoding_is_an_error() -> None:
+    with pytest.raises(CsvError, match="cannot read the file as ascii"):
+        decode("é".encode(), "ascii")
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+def test_sniff_delimiter(delimiter: str) -> None:
+    text = f'a{delimiter}b{delimiter}c\n1{delimiter}"2,3;4"{delimiter}5\n'
+    assert sniff_delimiter(text) == delimiter
+
+
+def test_rows_know_their_number_and_lines() -> None:
+    table = parse_table(Path("x.csv"), 'a,b\n1,"x\ny"\n\n2,3\n', "utf-8")
+    assert [(r.number, r.line, r.last_line) for r in table.rows] == [(1, 2, 3),
+                                                                      (3, 5, 5)]
+    assert table.rows[0].values == {"a": "1", "b": "x\ny"}
+    assert table.rows[0].where == "row 1, lines 2-3"
+
+
+def test_a_repeated_header_name_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text("a,b,a\n1,2,3\n")
+    with pytest.raises(CsvError, match="column `a` appears twice"):
+        read_table(path)

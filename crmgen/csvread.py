@@ -74,12 +74,25 @@ def decode(data: bytes, encoding: str | None) -> tuple[str, str]:
     return text, "utf-8"
 
 
+def _first_rows(text: str, delimiter: str) -> list[list[str]]:
+    """Up to SNIFF_ROWS rows read with the delimiter, fewer if the text breaks."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[str]] = []
+    try:
+        for row in reader:
+            rows.append(row)
+            if len(rows) == SNIFF_ROWS:
+                break
+    except csv.Error:
+        pass  # parse_table reports it with its line
+    return rows
+
+
 def sniff_delimiter(text: str) -> str:
     """The delimiter under which the most early rows have the header's width."""
     best, best_score = ",", (-1, -1)
     for delimiter in DELIMITERS:
-        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-        rows = [row for _, row in zip(range(SNIFF_ROWS), reader, strict=False)]
+        rows = _first_rows(text, delimiter)
         if not rows or len(rows[0]) < 2:
             continue
         width = len(rows[0])
@@ -89,16 +102,26 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
+def _sep_line(text: str) -> tuple[str | None, str]:
+    """Excel's `sep=;` first line: the delimiter it names and the text after it."""
+    first, newline, rest = text.partition("\n")
+    if newline and len(first.rstrip("\r")) == 5 and first.startswith("sep="):
+        return first[4], rest
+    return None, text
+
+
 def parse_table(path: Path, text: str, encoding: str) -> Table:
     """Split decoded text into a header and rows that know their lines."""
-    delimiter = sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    delimiter, body = _sep_line(text)
+    offset = 0 if body is text else 1
+    delimiter = delimiter or sniff_delimiter(body)
+    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
     try:
         header = tuple(cell.strip() for cell in next(reader))
     except StopIteration:
         raise CsvError("the file is empty; expected a header row") from None
     except csv.Error as error:
-        raise CsvError(f"line 1: {error}") from None
+        raise CsvError(f"line {1 + offset}: {error}") from None
     _check_header(header)
     rows: list[Row] = []
     start = reader.line_num + 1
@@ -108,11 +131,22 @@ def parse_table(path: Path, text: str, encoding: str) -> Table:
             if any(cell.strip() for cell in cells):
                 values = {name: (cells[i] if i < len(cells) else "")
                           for i, name in enumerate(header)}
-                rows.append(Row(number, start, reader.line_num, values, len(cells)))
+                rows.append(Row(number, start + offset, reader.line_num + offset,
+                                values, _width(cells, len(header))))
             start = reader.line_num + 1
     except csv.Error as error:
-        raise CsvError(f"line {reader.line_num}: {error}") from None
+        raise CsvError(f"line {start + offset}: {error}; a quote that opens a cell "
+                       f"on this line is probably never closed") from None
     return Table(path, header, tuple(rows), encoding, delimiter)
+
+
+def _width(cells: list[str], header: int) -> int:
+    """How many cells the row has, not counting empty ones past the header's end
+    (spreadsheets often leave trailing delimiters)."""
+    width = len(cells)
+    while width > header and not cells[width - 1].strip():
+        width -= 1
+    return width
 
 
 def _check_header(header: tuple[str, ...]) -> None:

@@ -82,6 +82,20 @@ def _fitting(table: Table, plan: Plan) -> Table:
     return replace(table, rows=tuple(r for r in table.rows if r.width == width))
 
 
+def _distinct(table: Table, plan: Plan) -> Table:
+    """The rows without exact repeats (a row pasted twice); repeats are reported."""
+    seen: dict[tuple[str, ...], int] = {}
+    rows = []
+    for row in table.rows:
+        cells = tuple(row.values.values())
+        if cells in seen:
+            plan.skipped.append(Skip(row, f"identical to row {seen[cells]}"))
+        else:
+            seen[cells] = row.number
+            rows.append(row)
+    return replace(table, rows=tuple(rows))
+
+
 def _join(table: Table, mapping: Mapping, options: Options, plan: Plan) -> Table:
     """The table with each row's matching row of the [join] file added."""
     join = mapping.join
@@ -292,7 +306,7 @@ def plan_import(project: Project, csv_path: Path, mapping: Mapping,
     try:
         table = read_table(csv_path, options.encoding)
         plan.rows = len(table.rows)
-        table = _join(_fitting(table, plan), mapping, options, plan)
+        table = _join(_distinct(_fitting(table, plan), plan), mapping, options, plan)
     except CsvError as error:
         raise ImportRefusedError(f"{csv_path.name}: {error}") from None
     if table.encoding not in ("utf-8", "utf-8-sig"):

@@ -174,6 +174,10 @@ class RowReader:
         client: dict[str, Value] = {}
         for key in CLIENT_TEXT:
             text = self.value(key, values)[0]
+            if key == "address":  # an address cell's lines become one line
+                text = ", ".join(line.strip() for line in text.splitlines()
+                                 if line.strip())
+            text = " ".join(text.split())
             if text:
                 client[key] = text
         tags = self.value("tags", values)[0]

@@ -41,3 +41,16 @@ def test_a_repeated_header_name_is_an_error(tmp_path: Path) -> None:
     path.write_text("a,b,a\n1,2,3\n")
     with pytest.raises(CsvError, match="column `a` appears twice"):
         read_table(path)
+
+
+def test_excel_sep_line_and_trailing_empty_cells() -> None:
+    table = parse_table(Path("x.csv"), "sep=;\r\na;b\r\n1,5;2;;\r\n", "utf-8")
+    assert table.delimiter == ";" and table.header == ("a", "b")
+    assert (table.rows[0].line, table.rows[0].width) == (3, 2)
+    assert table.rows[0].values == {"a": "1,5", "b": "2"}
+
+
+def test_an_unclosed_quote_names_the_line_it_opens_on() -> None:
+    text = 'a,b\n1,2\n3,"never closed\n' + "x,y\n" * 40000
+    with pytest.raises(CsvError, match=r"line 3: .*probably never closed"):
+        parse_table(Path("x.csv"), text, "utf-8")

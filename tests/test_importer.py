@@ -231,3 +231,54 @@ def test_a_missing_name_column_is_refused(project: ProjectDir) -> None:
     result = _import(project, _csv(project, "Firma,Email\nA,a@x.example\n"))
     assert result.status == 2, result
     assert "none of the columns the mapping names clients by (Company)" in result.err
+
+
+def test_a_row_pasted_twice_is_reported(project: ProjectDir) -> None:
+    result = _import(project, _csv(project, "Company,Value\nA,1\nB,2\nA,1\n"))
+    assert "in.csv:4: row 3: skipped: identical to row 1" in result.out, result
+
+
+def test_multi_line_cells_in_single_line_fields(project: ProjectDir) -> None:
+    path = _csv(project, 'Company,Contact\n"Big\nCo","Ann\n  Byrne"\n')
+    assert _import(project, path).status == 0
+    assert _client(project, "big-co")["contact"] == "Ann Byrne"
+
+
+def test_update_adds_new_deals_and_log_entries_only(project: ProjectDir) -> None:
+    original = textwrap.dedent("""\
+        ---
+        name: Osprey
+        first_contact: 2024-01-01
+        deals:
+        - title: Bar
+          stage: lead
+        owner: cara
+        ---
+
+        ## Log
+
+        ### 2024-01-02 note: deal created: Bar
+        """)
+    project.client("osprey", original)
+    project.write("map.toml", """
+        [fields]
+        name = "Org"
+        deal_title = "Deal"
+        stage = "Stage"
+        [[log]]
+        date = "Created"
+        summary = "deal created: {Deal}"
+        """)
+    path = _csv(project, """
+        Org,Deal,Stage,Created
+        Osprey,Bar,won,2024-01-02
+        Osprey,Kiosk,lead,2024-02-03
+        """)
+    result = project.run("import", "csv", path, "--map",
+                         str(project.root / "map.toml"), "--update", *TODAY)
+    assert result.status == 0, result
+    text = (project.root / "clients/osprey.md").read_text("utf-8")
+    assert text == original.replace(
+        "  stage: lead\n", "  stage: lead\n- title: Kiosk\n  stage: lead\n"
+    ) + "\n### 2024-02-03 note: deal created: Kiosk\n"
+    assert project.run("check", *TODAY).status == 0

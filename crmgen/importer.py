@@ -286,16 +286,19 @@ def _place(drafts: list[Draft], project: Project, options: Options,
 def _matched_existing(draft: Draft, client: Client, reason: str, options: Options,
                       plan: Plan, project: Project) -> None:
     """Report a draft matching an existing client, or merge it with --update."""
-    if options.update:
-        data = (project.root / client.path).read_bytes()
-        merged = merge_text(data, client, draft, project)
-        if merged is not None:
-            plan.updates.append((client.path, merged, digest(data), draft))
-            return
-    for row in draft.rows:
-        hint = "" if options.update else " (use --update to merge)"
-        plan.skipped.append(Skip(row, f"`{draft.name}` is already {client.path}: "
-                                      f"{reason}; not imported{hint}"))
+    why = f"`{draft.name}` is already {client.path} ({reason})"
+    if not options.update:
+        plan.skipped += [Skip(row, f"{why}; not imported (use --update to merge)")
+                         for row in draft.rows]
+        return
+    data = (project.root / client.path).read_bytes()
+    merge = merge_text(data, client, draft, project)
+    if merge.text is None:
+        plan.skipped += [Skip(row, f"{why}; {merge.note}") for row in draft.rows]
+        return
+    if merge.note:
+        plan.notices.append(f"{draft.where}: {merge.note}")
+    plan.updates.append((client.path, merge.text, digest(data), draft))
 
 
 def plan_import(project: Project, csv_path: Path, mapping: Mapping,

@@ -8,8 +8,10 @@ have, log entries it does not have. Nothing is changed or removed.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from crmgen.checks import check_client
 from crmgen.model import Client
 from crmgen.parse import parse_client
 from crmgen.writer import ClientText, format_value, render
@@ -71,22 +73,32 @@ def _new_entries(client: Client, draft: Draft) -> str:
     return body.split("## Log\n", 1)[1].lstrip("\n")
 
 
-def merge_text(data: bytes, client: Client, draft: Draft, project: Project
-               ) -> str | None:
-    """The client file (data) with the draft's additions, or None when nothing
-    is new or the result would not parse as cleanly as the file does now."""
+@dataclass(frozen=True, slots=True)
+class Merge:
+    """The merged text (None when nothing changes) and what to tell the user."""
+
+    text: str | None
+    note: str = ""
+
+
+def merge_text(data: bytes, client: Client, draft: Draft, project: Project) -> Merge:
+    """The client file (data) with the draft's additions; no text when nothing is
+    new or the result would have more errors than the file has now."""
     text = data.decode("utf-8")
     newline = "\r\n" if "\r\n" in text else "\n"
     lines = text.split("\n")
     closing = _closing(lines)
-    added = [*_new_keys(client, draft)]
-    insert_deals: list[str] = []
+    added = _new_keys(client, draft)
+    note = ""
     if "deals" in client.front_matter:
         start = client.key_lines["deals"] - 1
         end, indent = _deals_end(lines, start, closing)
         insert_deals = _new_deals(client, draft, indent)
         lines[end:end] = [line + newline.rstrip("\n") for line in insert_deals]
         closing += len(insert_deals)
+    elif _new_deals(client, draft, ""):
+        note = (f"its deals are not added: {client.path} has top-level deal keys, "
+                f"so it cannot take a `deals` list without changing them")
     lines[closing:closing] = [line + newline.rstrip("\n") for line in added]
     merged = "\n".join(lines)
     entries = _new_entries(client, draft)
@@ -94,12 +106,19 @@ def merge_text(data: bytes, client: Client, draft: Draft, project: Project
         merged = merged.rstrip("\r\n") + newline + newline + entries.replace(
             "\n", newline)
     if merged == text:
-        return None
-    return merged if _as_clean(client, merged, project) else None
+        return Merge(None, note or f"{client.path} already has everything these "
+                                   f"rows give")
+    problem = _new_error(client, merged, project)
+    if problem:
+        return Merge(None, f"merging would make {client.path} fail check: {problem}")
+    return Merge(merged, note)
 
 
-def _as_clean(client: Client, text: str, project: Project) -> bool:
-    """Whether the merged text has no more errors than the file had."""
-    before = sum(1 for p in client.problems if p.severity == "error")
-    _, problems = parse_client(client.path, text.encode("utf-8"), project.config)
-    return sum(1 for p in problems if p.severity == "error") <= before
+def _new_error(client: Client, text: str, project: Project) -> str:
+    """The first error the merged text has beyond the file's own, else ""."""
+    before = {p.message for p in client.problems if p.severity == "error"}
+    merged, problems = parse_client(client.path, text.encode("utf-8"), project.config)
+    if merged is not None:
+        problems += check_client(merged, project.config, project.today)
+    return next((p.message for p in problems
+                 if p.severity == "error" and p.message not in before), "")

@@ -87,5 +87,6 @@ def test_maven_reimport_reports_every_row_as_duplicate(
     again = project.run(*ARGS)
     assert again.status == 1, again
     assert "created 0 clients" in again.out and "skipped 8800 of 8800" in again.out
+    assert "(the same company name); not imported" in again.out
     after = sorted(p.read_bytes() for p in (project.root / "clients").glob("*.md"))
     assert before == after

@@ -189,8 +189,8 @@ def test_reimport_reports_duplicates_and_changes_nothing(project: ProjectDir) ->
     before = _files(project)["clients/anna.md"]
     result = _import(project, path)
     assert result.status == 1, result
-    assert "row 1: skipped: `Anna Bakes` is already clients/anna.md: the same " \
-           "email; not imported (use --update to merge)" in result.out, result
+    assert "row 1: skipped: `Anna Bakes` is already clients/anna.md (the same " \
+           "email); not imported (use --update to merge)" in result.out, result
     assert "in.csv:4: row 3: skipped: duplicate of row 2: the same `email`" \
         in result.out, result
     assert _files(project)["clients/anna.md"] == before

@@ -282,3 +282,11 @@ def test_update_adds_new_deals_and_log_entries_only(project: ProjectDir) -> None
         "  stage: lead\n", "  stage: lead\n- title: Kiosk\n  stage: lead\n"
     ) + "\n### 2024-02-03 note: deal created: Kiosk\n"
     assert project.run("check", *TODAY).status == 0
+
+
+def test_update_with_nothing_new_says_so(project: ProjectDir) -> None:
+    project.client("anna", "---\nname: Anna\nemail: anna@example.com\n"
+                           "first_contact: 2024-01-01\nstage: lead\n---\n")
+    path = _csv(project, "Company,Email\nAnna,anna@example.com\n")
+    result = _import(project, path, "--update")
+    assert "clients/anna.md already has everything these rows give" in result.out

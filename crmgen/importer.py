@@ -96,6 +96,27 @@ def _distinct(table: Table, plan: Plan) -> Table:
     return replace(table, rows=tuple(rows))
 
 
+def _join_index(other: Table, key: str, plan: Plan) -> dict[str, dict[str, str]]:
+    """The joined file's rows by key; rows that do not fit or repeat a key are
+    reported (the first row of a key is used)."""
+    index: dict[str, dict[str, str]] = {}
+    first: dict[str, int] = {}
+    name = other.path.name
+    for row in other.rows:
+        value = row.values[key].strip()
+        if row.width != len(other.header):
+            plan.notices.append(f"{name}:{row.line}: {row.where}: not used: it has "
+                                f"{row.width} cells but the header has "
+                                f"{len(other.header)}")
+        elif value in first:
+            plan.notices.append(f"{name}:{row.line}: {row.where}: not used: `{key}` "
+                                f"{value!r} is already on row {first[value]}")
+        else:
+            first[value] = row.number
+            index[value] = row.values
+    return index
+
+
 def _join(table: Table, mapping: Mapping, options: Options, plan: Plan) -> Table:
     """The table with each row's matching row of the [join] file added."""
     join = mapping.join
@@ -105,7 +126,7 @@ def _join(table: Table, mapping: Mapping, options: Options, plan: Plan) -> Table
     if join.key not in other.header:
         raise ImportRefusedError(f"{other.path.name} has no column `{join.key}` to "
                                  f"join on")
-    index = {row.values[join.key].strip(): row.values for row in other.rows}
+    index = _join_index(other, join.key, plan)
     rows, missing = [], Counter[str]()
     for row in table.rows:
         key = row.values.get(join.on, "").strip()
@@ -306,6 +327,11 @@ def plan_import(project: Project, csv_path: Path, mapping: Mapping,
     """Read the CSV and work out every file to write; raises ImportRefusedError."""
     plan = Plan(csv_path)
     mapping = mapping.with_custom_fields(tuple(project.config.custom_fields))
+    if "stage" not in mapping.fields and "stage" not in mapping.defaults:
+        first = project.config.stage_names[0]
+        mapping = replace(mapping, defaults={**mapping.defaults, "stage": first})
+        plan.notices.append(f"the mapping gives no stage: every deal starts at "
+                            f"`{first}`")
     try:
         table = read_table(csv_path, options.encoding)
         plan.rows = len(table.rows)

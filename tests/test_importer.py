@@ -290,3 +290,28 @@ def test_update_with_nothing_new_says_so(project: ProjectDir) -> None:
     path = _csv(project, "Company,Email\nAnna,anna@example.com\n")
     result = _import(project, path, "--update")
     assert "clients/anna.md already has everything these rows give" in result.out
+
+
+def test_join_adds_columns_and_reports_what_it_cannot_use(project: ProjectDir
+                                                         ) -> None:
+    project.write("map.toml", """
+        notes = ["sector"]
+        [join]
+        file = "accounts.csv"
+        on = "account"
+        [fields]
+        name = ["account", "Unassigned ({agent})"]
+        owner = "agent"
+        tags = "sector"
+        """)
+    _csv(project, "account,sector\nAcme,retail\nAcme,medical\nBeta\n", "accounts.csv")
+    path = _csv(project, "account,agent\nAcme,Ann\nGamma,Ann\n,Bo\n")
+    result = project.run("import", "csv", path, "--map",
+                         str(project.root / "map.toml"), *TODAY)
+    assert result.status == 0, result
+    assert "accounts.csv:3: row 2: not used: `account` 'Acme' is already on row 1" \
+        in result.out, result
+    assert "accounts.csv:4: row 3: not used: it has 1 cells" in result.out, result
+    assert "`account` 'Gamma' on 1 rows is not in accounts.csv" in result.out, result
+    assert _client(project, "acme")["tags"] == ["retail"]
+    assert _client(project, "unassigned-bo")["owner"] == "Bo"

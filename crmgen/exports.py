@@ -44,6 +44,18 @@ def _other_keys(project: Project) -> list[str]:
     return list(keys)
 
 
+def log_markdown(client: Client) -> str:
+    """The client's log entries as Markdown, headings and bodies, in file order."""
+    parts = []
+    for entry in client.log:
+        time = f" {entry.time}" if entry.time else ""
+        summary = f": {entry.summary}" if entry.summary else ""
+        parts.append(f"### {entry.date.isoformat()}{time} {entry.kind}{summary}")
+        if entry.body:
+            parts.append(entry.body)
+    return "\n\n".join(parts)
+
+
 def _client_cells(client: Client, project: Project, others: list[str]) -> list[str]:
     fact = facts(client, project.config, project.today)
     written = client.front_matter
@@ -73,6 +85,7 @@ def _deal_cells(client: Client, deal: Deal, project: Project, decimal: str
 def export_csv(project: Project, excel: bool = False) -> str:
     """One row per deal, the client's fields repeated on each of its rows.
 
+    The last column, `log`, holds the client's log as Markdown on its first row.
     excel: a UTF-8 BOM, `;` between cells and decimal commas, the form European
     spreadsheet programs open without an import dialogue.
     """
@@ -80,11 +93,14 @@ def export_csv(project: Project, excel: bool = False) -> str:
     decimal = "," if excel else "."
     stream = io.StringIO()
     writer = csv.writer(stream, delimiter=";" if excel else ",")
-    writer.writerow([*CLIENT_COLUMNS, *others, "notes", *DEAL_COLUMNS])
+    writer.writerow([*CLIENT_COLUMNS, *others, "notes", *DEAL_COLUMNS, "log"])
     for client in project.clients:
         cells = _client_cells(client, project, others)
-        for deal in client.deals:
-            writer.writerow(cells + _deal_cells(client, deal, project, decimal))
+        for index, deal in enumerate(client.deals):
+            # The log goes on the client's first row only: it can be long.
+            log = log_markdown(client) if index == 0 else ""
+            writer.writerow([*cells, *_deal_cells(client, deal, project, decimal),
+                             log])
     return ("\ufeff" if excel else "") + stream.getvalue()
 
 

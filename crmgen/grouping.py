@@ -33,6 +33,7 @@ class Draft:
     log: list[Entry] = field(default_factory=list)
     client_id: str = ""
     id_parts: tuple[str, ...] = ()
+    log_text: str = ""
 
     @property
     def name(self) -> str:
@@ -90,6 +91,7 @@ def _absorb(draft: Draft, data: RowData) -> None:
         elif key == "tags" and isinstance(value, list) and isinstance(old, list):
             draft.client[key] = old + [tag for tag in value if tag not in old]
     draft.notes = draft.notes or data.notes
+    draft.log_text = draft.log_text or data.log_text
     draft.log.extend(data.log)
     draft.rows.append(data.row)
 
@@ -111,7 +113,7 @@ def group_rows(datas: list[tuple[RowData, str]], mapping: Mapping
         if draft is None:
             drafts[key] = Draft(dict(data.client), [data.deal] if data.deal else [],
                                 [data.row], [data.deal_id], data.notes, list(data.log),
-                                client_id, _id_parts(data, mapping))
+                                client_id, _id_parts(data, mapping), data.log_text)
         elif not mapping.rows_are_deals:
             repeats.append((data.row, f"duplicate of row {draft.rows[0].number}: the "
                                       f"same {fields}"))

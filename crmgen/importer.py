@@ -54,8 +54,8 @@ def draft_text(draft: Draft) -> str:
               not (k == "currency" and shared is not None)] for deal in draft.deals]
     if draft.single:
         front += [(k, v) for k, v in deals[0] if k not in ("title", "opened")]
-        return render(ClientText(front, None, draft.notes, draft.log))
-    return render(ClientText(front, deals, draft.notes, draft.log))
+        return render(ClientText(front, None, draft.notes, draft.log, draft.log_text))
+    return render(ClientText(front, deals, draft.notes, draft.log, draft.log_text))
 
 
 def _verify(path: str, text: str, project: Project) -> list[Problem]:

@@ -42,6 +42,7 @@ class RowData:
     deal_id: str = ""
     notes: str = ""
     log: tuple[Entry, ...] = field(default_factory=tuple)
+    log_text: str = ""
 
 
 class RowReader:
@@ -263,4 +264,5 @@ class RowReader:
         client = {"name": name, **self.client(values), **self.other_keys(values)}
         deal = self.deal(values, name)
         return RowData(row, client, deal, self.value("deal_id", values)[0],
-                       self.notes(values), self.log(values))
+                       self.notes(values), self.log(values),
+                       values.get(self.mapping.fields.get("log", ("",))[0], ""))

@@ -17,7 +17,7 @@ PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 # Fields a mapping may fill besides the format's own client keys.
 DEAL_TARGETS = ("deal_title", "stage", "probability", "value", "currency", "opened",
                 "expected_close", "closed_on", "close", "lost_reason", "deal_id")
-EXTRA_TARGETS = ("id", "notes")
+EXTRA_TARGETS = ("id", "notes", "log")
 DATE_TARGETS = ("first_contact", "last_contact", "next_follow_up", "opened",
                 "expected_close", "closed_on", "close")
 TABLES = ("fields", "stages", "defaults", "notes", "log", "group_by", "join",

@@ -36,12 +36,15 @@ class ClientText:
 
     front: (key, value) pairs; deals: each deal's (key, value) pairs, or None
     for a client written with top-level deal keys (already in `front`).
+    log_text: Markdown log entries as written elsewhere (crmgen's own CSV),
+        placed under `## Log` before the entries in `log`.
     """
 
     front: Sequence[tuple[str, Value]]
     deals: Sequence[Sequence[tuple[str, Value]]] | None = None
     notes: str = ""
     log: Sequence[Entry] = field(default_factory=tuple)
+    log_text: str = ""
 
 
 def is_plain_text(text: str) -> bool:
@@ -113,8 +116,10 @@ def render(client: ClientText) -> str:
     lines.append("---")
     if client.notes.strip():
         lines += ["", client.notes.strip("\n")]
-    if client.log:
+    if client.log or client.log_text.strip():
         lines += ["", "## Log"]
+        if client.log_text.strip():
+            lines += ["", client.log_text.strip("\n")]
         for entry in client.log:
             summary = _one_line(entry.summary)
             heading = f"### {entry.date.isoformat()} {entry.kind}"

@@ -11,7 +11,7 @@ def _id(label: str, **values: str) -> Identity:
 
 def test_normal_folds_case_width_and_spaces() -> None:
     assert normal("  ANNA@Example.COM ") == "anna@example.com"
-    assert normal("ｆｕｌｌ　width") == "full width"
+    assert normal("\uff46\uff55\uff4c\uff4c\u3000width") == "full width"
     assert normal("Straße") == normal("STRASSE")
 
 

@@ -31,6 +31,6 @@ def test_update_all_refuses_a_file_changed_since_it_was_read(tmp_path: Path) -> 
     path.write_text("before")
     seen = digest(b"before")
     path.write_text("edited meanwhile")
-    with pytest.raises(FileChangedError, match="a.md changed while importing"):
+    with pytest.raises(FileChangedError, match=r"a\.md changed while importing"):
         update_all(tmp_path, [("a.md", "merged", seen)])
     assert path.read_text() == "edited meanwhile"

@@ -85,7 +85,9 @@ def _document(project: ProjectDir) -> dict[str, Any]:
         for deal in client["deals"]:
             del deal["line"]
     for problem in document["problems"]:
-        del problem["line"]
+        del problem["line"], problem["path"]
+    # Sub-folders are not carried, so path order may differ: key clients by id.
+    document["clients"] = {client["id"]: client for client in document["clients"]}
     return document
 
 

@@ -21,6 +21,7 @@ CLIENT_TEXT = ("name", "company", "contact", "title", "email", "phone", "website
 RESERVED = {*CLIENT_SPECS, *DEAL_ITEM_SPECS, "deals"}
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 _THOUSANDS = re.compile(r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+_DOT_THOUSANDS = re.compile(r"^-?\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
 
 
 class RowError(Exception):
@@ -85,6 +86,8 @@ class RowReader:
         cleaned = re.sub(r"[\s\u00a0'€$£¥]|[A-Z]{3}", "", text)
         if _THOUSANDS.match(cleaned) and not self.comma_decimal:
             cleaned = cleaned.replace(",", "")
+        elif _DOT_THOUSANDS.match(cleaned) and self.comma_decimal:
+            cleaned = cleaned.replace(".", "").replace(",", ".")
         elif "," in cleaned and "." in cleaned:
             cleaned = cleaned.replace(".", "").replace(",", ".") \
                 if cleaned.rfind(",") > cleaned.rfind(".") else cleaned.replace(",", "")

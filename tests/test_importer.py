@@ -81,6 +81,16 @@ def test_windows_1252_with_semicolons_and_euro_amounts(project: ProjectDir) -> N
     assert client["value"] == 1200.5
 
 
+def test_amounts_in_european_and_english_forms(project: ProjectDir) -> None:
+    text = "Company;Value\nA;1.200\nB;1.200,5\nC;1200,5\nD;1 200\n"
+    assert _import(project, _csv(project, text)).status == 0
+    values = {c: _client(project, c)["value"] for c in "abcd"}
+    assert values == {"a": 1200, "b": 1200.5, "c": 1200.5, "d": 1200}
+    text = "Company,Value\nE,\"1,200\"\nF,1200.5\nG,$1.5\n"
+    assert _import(project, _csv(project, text, "en.csv")).status == 0
+    assert [_client(project, c)["value"] for c in "efg"] == [1200, 1200.5, 1.5]
+
+
 def test_tabs_embedded_newlines_and_doubled_quotes(project: ProjectDir) -> None:
     path = _csv(project, 'Company\tNotes\tStage\n'
                          'Osprey\t"First line\nHe said ""call me"""\tNew\n'

@@ -25,6 +25,13 @@ def test_any_text_reads_back_as_itself(text: str) -> None:
     assert _read_back(text) == text
 
 
+@given(st.lists(st.text(), max_size=4))
+def test_any_list_of_text_reads_back_as_itself(items: list[str]) -> None:
+    node = yn.compose(f"key: {format_value(items)}\n")
+    assert isinstance(node, yaml.MappingNode)
+    assert yn.written(node.value[0][1]) == items
+
+
 def test_yaml_11_surprises_are_quoted() -> None:
     for text in ("no", "Yes", "off", "y", "0123", "12:30", "1e3", "null", "~",
                  "2024-01-01", "- item", "a: b", "x #y", "@home", "", " pad"):

@@ -74,11 +74,36 @@ def _place(temporary: Path, target: Path) -> None:
         os.replace(temporary, target)
 
 
-def update_all(root: Path, files: Sequence[tuple[str, str, str]]) -> None:
-    """Replace each (relative path, new text, digest when read) atomically."""
-    for relative, text, before in files:
-        path = root / relative
-        if digest(path.read_bytes()) != before:
+def _originals(root: Path, updates: Sequence[tuple[str, str, str]]
+               ) -> dict[str, bytes]:
+    """Each file to update as it is now; raises FileChangedError if one changed
+    since the import read it."""
+    originals = {}
+    for relative, _, before in updates:
+        data = (root / relative).read_bytes()
+        if digest(data) != before:
             raise FileChangedError(f"{relative} changed while importing; run the "
                                    f"import again")
-        write_atomic(path, text.encode("utf-8"))
+        originals[relative] = data
+    return originals
+
+
+def commit(root: Path, creates: Sequence[tuple[str, str]],
+           updates: Sequence[tuple[str, str, str]]) -> None:
+    """Create the new files and apply the updates (path, text, digest when read),
+    all or nothing: on failure every file is as it was before."""
+    originals = _originals(root, updates)
+    create_all(root, creates)
+    done: list[str] = []
+    try:
+        for relative, text, _ in updates:
+            write_atomic(root / relative, text.encode("utf-8"))
+            done.append(relative)
+    except BaseException:
+        for relative in done:
+            write_atomic(root / relative, originals[relative])
+        for relative, _ in creates:
+            with contextlib.suppress(FileNotFoundError):
+                (root / relative).unlink()
+        raise
+    log.info("updated %d client files", len(done))

@@ -33,10 +33,17 @@ MAPPING = """
 TODAY = ("--today", "2026-12-03")
 
 
+@pytest.fixture(autouse=True)
+def _in_project(project: ProjectDir, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run in the project folder, so reports name files as the user typed them."""
+    monkeypatch.chdir(project.root)
+
+
 def _csv(project: ProjectDir, text: str | bytes, name: str = "in.csv") -> str:
     if isinstance(text, str):
         text = textwrap.dedent(text).lstrip("\n").encode("utf-8")
-    return str(project.write(name, text))
+    project.write(name, text)
+    return name
 
 
 def _import(project: ProjectDir, csv_path: str, *extra: str) -> object:
@@ -129,7 +136,7 @@ def test_bad_rows_are_each_reported_with_their_number(project: ProjectDir) -> No
     assert lines[2].startswith("in.csv:5: row 4: skipped: column `Value`"), result
     assert lines[3].startswith("in.csv:6: row 5: skipped: column `Created`: "
                                "'2024-02-30' is not a date"), result
-    assert "created 1 clients with 1 deals" in lines[-1], result
+    assert "created 1 client with 1 deal" in lines[-1], result
     assert "skipped 4 of 5 rows" in lines[-1], result
 
 
@@ -214,7 +221,7 @@ def test_update_adds_missing_keys_and_keeps_every_byte(project: ProjectDir) -> N
     path = _csv(project, "Company,Email,Phone\nAnna Bakes,anna@example.com,087 1\n")
     result = _import(project, path, "--update")
     assert result.status == 0, result
-    assert "merged 1 rows into 1 existing clients" in result.out, result
+    assert "merged 1 row into 1 existing client" in result.out, result
     text = (project.root / "clients/anna.md").read_bytes()
     assert text == original.replace(b"stage: lead\r\n---",
                                     b'stage: lead\r\nphone: "087 1"\r\n---')

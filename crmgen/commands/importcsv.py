@@ -9,7 +9,7 @@ from crmgen.commands.base import UsageError, add_today, project_root
 from crmgen.importer import ImportRefusedError, Options, Plan, plan_import
 from crmgen.loader import load_project
 from crmgen.mapping import MappingError, load_mapping, presets
-from crmgen.transaction import FileChangedError, create_all, update_all
+from crmgen.transaction import FileChangedError, commit
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -45,21 +45,29 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     csv.set_defaults(run=run)
 
 
-def report(plan: Plan, dry_run: bool) -> str:
-    """The rows not taken, the notices, and one summary line."""
-    lines = [f"{plan.source.name}:{s.row.line}: {s.row.where}: skipped: {s.reason}"
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}{'' if number == 1 else 's'}"
+
+
+def details(plan: Plan) -> list[str]:
+    """The rows not taken (`file:line: row N: skipped: why`), notices, merges."""
+    lines = [f"{plan.source}:{s.row.line}: {s.row.where}: skipped: {s.reason}"
              for s in plan.skipped]
     lines += [f"notice: {notice}" for notice in plan.notices]
-    lines += [f"{plan.source.name}: {draft.where}: merged into {path}"
+    lines += [f"{plan.source}: {draft.where}: merged into {path}"
               for path, _, _, draft in plan.updates]
+    return lines
+
+
+def summary(plan: Plan, dry_run: bool) -> str:
+    """`created 3 clients with 9 deals, merged 0 rows into 0 existing clients, ...`."""
     merged_rows = sum(len(update[3].rows) for update in plan.updates)
-    verb = "would create" if dry_run else "created"
-    lines.append(
-        f"{'dry run: ' if dry_run else ''}{verb} {len(plan.creates)} clients with "
-        f"{plan.deals_created} deals, merged {merged_rows} rows into "
-        f"{len(plan.updates)} existing clients, skipped {len(plan.skipped)} of "
-        f"{plan.rows} rows")
-    return "\n".join(lines)
+    verb = "dry run: would create" if dry_run else "created"
+    return (f"{verb} {_count(len(plan.creates), 'client')} with "
+            f"{_count(plan.deals_created, 'deal')}, merged "
+            f"{_count(merged_rows, 'row')} into "
+            f"{_count(len(plan.updates), 'existing client')}, skipped "
+            f"{len(plan.skipped)} of {_count(plan.rows, 'row')}")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -77,12 +85,11 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     if not args.dry_run:
         try:
-            create_all(root, [(path, text) for path, text, _ in plan.creates])
-            update_all(root, [(path, text, before)
-                              for path, text, before, _ in plan.updates])
+            commit(root, [(path, text) for path, text, _ in plan.creates],
+                   [(path, text, before) for path, text, before, _ in plan.updates])
         except (OSError, FileChangedError) as error:
-            print(report(plan, dry_run=True))
+            print("\n".join(details(plan)))
             raise UsageError(f"the import failed and wrote nothing new: {error}"
                              ) from None
-    print(report(plan, args.dry_run))
+    print("\n".join([*details(plan), summary(plan, args.dry_run)]))
     return 1 if plan.skipped else 0

@@ -1,0 +1,43 @@
+"""`crmgen build`: write the static site (board, follow-ups, client pages)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from crmgen.build import OutputFolderError, build
+from crmgen.commands.base import UsageError, add_today, print_problems, project_root
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser(
+        "build", help="build the static site",
+        description="Build the site: the pipeline board (index.html), the follow-up "
+                    "report, a page per client, the problems page, data.json and "
+                    "follow-up calendars (.ics). Open index.html in a browser; it "
+                    "works straight from the folder. Exit status 0 when the files "
+                    "have no errors, 1 when they do (the site is written all the "
+                    "same), 2 on bad usage.")
+    parser.add_argument("--out", type=Path, metavar="DIR",
+                        help="write the site to DIR (default: crmgen.toml's "
+                             "[site] output, else site/ in the project)")
+    add_today(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    root = project_root(args)
+    try:
+        result = build(root, args.today, args.out)
+    except OutputFolderError as error:
+        raise UsageError(str(error)) from None
+    project = result.project
+    print_problems(project.problems)
+    shown = os.path.relpath(result.output)
+    if shown.startswith(".." + os.sep + ".."):
+        shown = str(result.output)
+    print(f"built {len(project.clients)} client pages into {shown}{os.sep}: open "
+          f"{os.path.join(shown, 'index.html')} "
+          f"({project.errors} errors, {project.warnings} warnings)")
+    return 1 if project.errors else 0

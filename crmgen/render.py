@@ -60,6 +60,15 @@ def date(value: dt.date | None) -> str:
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
+@jinja2.pass_environment
+def short_date(env: jinja2.Environment, value: dt.date | None) -> str:
+    """`3 Dec` within the year of the site's `today`, else `3 Dec 2027`."""
+    today = env.globals.get("today")
+    if value is None or not isinstance(today, dt.date) or value.year != today.year:
+        return date(value)
+    return f"{value.day} {MONTHS[value.month - 1]}"
+
+
 def percent(value: int | None) -> str:
     """`60%`."""
     return "—" if value is None else f"{value}%"
@@ -111,6 +120,7 @@ def environment(root: Path) -> jinja2.Environment:
                              trim_blocks=True, lstrip_blocks=True,
                              keep_trailing_newline=True)
     env.filters.update(money=money, amounts=amounts, date=date, percent=percent,
+                       short_date=short_date,
                        days=days, markdown=to_html, script_json=script_json,
                        tel=tel, mailto=mailto, web_url=web_url)
     return env

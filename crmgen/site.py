@@ -28,6 +28,7 @@ STATIC_FILES = ("site.css", "board.js")
 # Front-matter keys the client page shows in its own places, not under "Details".
 SHOWN_ELSEWHERE = frozenset({
     "name", "company", "contact", "title", "email", "phone", "website", "address",
+    "source",
     "owner", "tags", "next_follow_up", "last_contact", "first_contact", "deals",
     "stage", "probability", "value", "currency", "expected_close", "closed_on",
     "lost_reason"})
@@ -67,6 +68,7 @@ def prepare(env: jinja2.Environment, project: Project) -> Site:
     owners = tuple(sorted({c.owner for c in clients if c.owner}, key=str.casefold))
     tags = tuple(sorted({t for c in clients for t in c.tags}, key=str.casefold))
     pages = {c.path: f"clients/{c.id}.html" for c in clients}
+    env.globals["today"] = project.today
     return Site(project, found, owners, tags, owner_files(owners), pages, _nav(env))
 
 

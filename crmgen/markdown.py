@@ -20,8 +20,9 @@ URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 # path: anything with a scheme, or `//host`, would leave the site folder.
 RELATIVE_SRC = re.compile(r"^(?![/\\])[^:\\]*$")
 TAGS = (nh3.ALLOWED_TAGS - {"area", "map"}) | {"input"}
-INPUT_VALUES = {"input": {"type": {"checkbox"}, "checked": {"", "checked"},
-                          "disabled": {"", "disabled"}}}
+# Task-list boxes survive; any other <input> becomes a disabled checkbox.
+INPUT_VALUES = {"input": {"checked": {"", "checked"}}}
+INPUT_FORCED = {"input": {"type": "checkbox", "disabled": ""}}
 
 
 def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
@@ -36,6 +37,7 @@ def _cleaner() -> nh3.Cleaner:
     """One sanitiser, built once: building it is the expensive part."""
     return nh3.Cleaner(tags=set(TAGS), attributes=dict(nh3.ALLOWED_ATTRIBUTES),
                        tag_attribute_values=INPUT_VALUES,
+                       set_tag_attribute_values=INPUT_FORCED,
                        attribute_filter=_filter_attribute,
                        url_schemes=set(URL_SCHEMES),
                        clean_content_tags={"script", "style"},

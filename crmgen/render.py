@@ -83,10 +83,12 @@ def days(value: int | None) -> str:
     return f"{value} day{'' if abs(value) == 1 else 's'}"
 
 
-def tel(phone: str) -> str:
+def tel(phone: str | None) -> str:
     """A phone number as a `tel:` target: digits and a leading plus only."""
-    digits = re.sub(r"[^0-9]", "", phone)
-    return f"+{digits}" if phone.strip().startswith("+") else digits
+    digits = re.sub(r"[^0-9]", "", phone or "")
+    if not digits:
+        return ""
+    return f"+{digits}" if (phone or "").strip().startswith("+") else digits
 
 
 def mailto(email: str) -> str:

@@ -26,6 +26,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.set_defaults(run=run)
 
 
+def plural(count: int, word: str) -> str:
+    """`1 error`, `2 errors`."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def run(args: argparse.Namespace) -> int:
     root = project_root(args)
     try:
@@ -37,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     shown = os.path.relpath(result.output)
     if shown.startswith(".." + os.sep + ".."):
         shown = str(result.output)
-    print(f"built {len(project.clients)} client pages into {shown}{os.sep}: open "
-          f"{os.path.join(shown, 'index.html')} "
-          f"({project.errors} errors, {project.warnings} warnings)")
+    print(f"built {plural(len(project.clients), 'client page')} into {shown}{os.sep}"
+          f" ({plural(project.errors, 'error')}, {plural(project.warnings, 'warning')}):"
+          f" open {os.path.join(shown, 'index.html')}")
     return 1 if project.errors else 0

@@ -9,11 +9,11 @@ the same input gives the same bytes.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 
 import icalendar
 
+from crmgen.ids import slugify
 from crmgen.model import Client
 
 PRODID = "-//crmgen//follow-ups//EN"
@@ -26,8 +26,7 @@ def event_uid(client: Client) -> str:
 
 def owner_slug(owner: str) -> str:
     """A file-name-safe form of an owner's name: `Anna Byrne` -> `anna-byrne`."""
-    slug = re.sub(r"[^a-z0-9]+", "-", owner.casefold()).strip("-")
-    return slug or "owner"
+    return slugify(owner) or "owner"
 
 
 def owner_files(owners: Iterable[str]) -> dict[str, str]:

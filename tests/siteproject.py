@@ -119,7 +119,8 @@ CLIENTS = {
         name: "<script>alert('name')</script> Evil & Co"
         company: "<img src=x onerror=alert('company')>"
         owner: "</script><script>alert('owner')</script>"
-        tags: ["<img src=x onerror=alert('tag')>", "x</script><script>alert(1)</script>"]
+        tags: ["<img src=x onerror=alert('tag')>",
+               "x</script><script>alert(1)</script>"]
         title: '"><svg onload=alert(1)>'
         website: "javascript:alert('website')"
         email: "a@b.example\\"><script>alert('email')</script>"
@@ -134,9 +135,12 @@ CLIENTS = {
 
         <img src=x onerror="alert('img')">
 
-        [js](javascript:alert('link')) [vb](vbscript:msgbox) [data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==) [JS](JaVaScRiPt:alert('case'))
+        [js](javascript:alert('link')) [vb](vbscript:msgbox)
+        [data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)
+        [JS](JaVaScRiPt:alert('case'))
 
-        <a href="jav&#x09;ascript:alert('tab')">tab</a> <a href="https://ok.example" onclick="alert('click')">ok link</a>
+        <a href="jav&#x09;ascript:alert('tab')">tab</a>
+        <a href="https://ok.example" onclick="alert('click')">ok link</a>
 
         <iframe src="javascript:alert('frame')"></iframe>
 

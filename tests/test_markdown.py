@@ -18,7 +18,7 @@ def test_ordinary_markdown_survives() -> None:
     for fragment in ("<strong>bold</strong>", "<em>em</em>", "<code>code</code>",
                      "<del>gone</del>", "<li>one</li>", "<ol>", "<table>",
                      "<td>1</td>", "x &lt; 1", "<blockquote>", "<kbd>Ctrl</kbd>",
-                     '<a href="https://example.com" rel="noopener noreferrer">site</a>'):
+                     '<a href="https://example.com" rel="noopener noreferrer">'):
         assert fragment in html, html
 
 

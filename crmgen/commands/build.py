@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     shown = os.path.relpath(result.output)
     if shown.startswith(".." + os.sep + ".."):
         shown = str(result.output)
+    counts = f"{plural(project.errors, 'error')}, {plural(project.warnings, 'warning')}"
     print(f"built {plural(len(project.clients), 'client page')} into {shown}{os.sep}"
-          f" ({plural(project.errors, 'error')}, {plural(project.warnings, 'warning')}):"
-          f" open {os.path.join(shown, 'index.html')}")
+          f" ({counts}): open {os.path.join(shown, 'index.html')}")
     return 1 if project.errors else 0

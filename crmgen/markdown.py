@@ -20,9 +20,11 @@ URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 # path: anything with a scheme, or `//host`, would leave the site folder.
 RELATIVE_SRC = re.compile(r"^(?![/\\])[^:\\]*$")
 TAGS = (nh3.ALLOWED_TAGS - {"area", "map"}) | {"input"}
-# Task-list boxes survive; any other <input> becomes a disabled checkbox.
-INPUT_VALUES = {"input": {"checked": {"", "checked"}}}
-INPUT_FORCED = {"input": {"type": "checkbox", "disabled": ""}}
+# Task-list boxes (disabled checkboxes) survive; any other <input> is removed.
+INPUT_VALUES = {"input": {"type": {"checkbox"}, "checked": {"", "checked"},
+                          "disabled": {"", "disabled"}}}
+OTHER_INPUT = re.compile(
+    r'<input(?![^>]*type="checkbox")[^>]*>|<input(?![^>]*disabled)[^>]*>')
 
 
 def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
@@ -37,7 +39,6 @@ def _cleaner() -> nh3.Cleaner:
     """One sanitiser, built once: building it is the expensive part."""
     return nh3.Cleaner(tags=set(TAGS), attributes=dict(nh3.ALLOWED_ATTRIBUTES),
                        tag_attribute_values=INPUT_VALUES,
-                       set_tag_attribute_values=INPUT_FORCED,
                        attribute_filter=_filter_attribute,
                        url_schemes=set(URL_SCHEMES),
                        clean_content_tags={"script", "style"},
@@ -51,4 +52,4 @@ def to_html(text: str) -> Markup:
     html = cmarkgfm.github_flavored_markdown_to_html(text,
                                                      options=Options.CMARK_OPT_UNSAFE)
     # Raw HTML was let through above so that nh3, not cmark, decides what stays.
-    return Markup(_cleaner().clean(html))
+    return Markup(OTHER_INPUT.sub("", _cleaner().clean(html)))

@@ -6,6 +6,8 @@ import argparse
 import os
 from pathlib import Path
 
+import jinja2
+
 from crmgen.build import OutputFolderError, build
 from crmgen.commands.base import UsageError, add_today, print_problems, project_root
 
@@ -37,6 +39,12 @@ def run(args: argparse.Namespace) -> int:
         result = build(root, args.today, args.out)
     except OutputFolderError as error:
         raise UsageError(str(error)) from None
+    except jinja2.TemplateError as error:
+        where = getattr(error, "filename", None) or getattr(error, "name", None)
+        line = getattr(error, "lineno", None)
+        place = f" ({where}{':' + str(line) if line else ''})" if where else ""
+        raise UsageError(f"a template failed{place}: {error}; the previous site "
+                         f"was left as it was") from None
     project = result.project
     print_problems(project.problems)
     shown = os.path.relpath(result.output)

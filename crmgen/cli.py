@@ -8,11 +8,11 @@ import sys
 from collections.abc import Sequence
 
 from crmgen import __version__
-from crmgen.commands import build, check, export
+from crmgen.commands import build, check, export, serve
 from crmgen.commands.base import UsageError
 from crmgen.loader import ProjectNotFoundError
 
-COMMANDS = (check, export, build)
+COMMANDS = (check, export, build, serve)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -8,11 +8,12 @@ import sys
 from collections.abc import Sequence
 
 from crmgen import __version__
-from crmgen.commands import check, export
+from crmgen.commands import check, export, log, new, today
+from crmgen.commands import set as set_command
 from crmgen.commands.base import UsageError
 from crmgen.loader import ProjectNotFoundError
 
-COMMANDS = (check, export)
+COMMANDS = (check, export, new, log, set_command, today)
 
 
 def build_parser() -> argparse.ArgumentParser:

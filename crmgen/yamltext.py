@@ -1,0 +1,98 @@
+"""Writing one YAML value as text that reads back as exactly what was meant.
+
+YAML 1.1 turns `no`, `0123`, `12:30` and `2026-01-05` into booleans, numbers
+and dates; a value written by crmgen is quoted whenever the parser would
+otherwise read something other than the text the user typed.
+"""
+
+from __future__ import annotations
+
+import json
+
+import yaml
+
+from crmgen import yamlnodes as yn
+
+# Characters YAML treats as line breaks or marks that JSON leaves unescaped.
+_EXTRA_ESCAPES = {"\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P", "\ufeff": "\\uFEFF"}
+
+
+def _compose_value(written: str) -> yn.Node | None:
+    """The node `key: <written>` gives, or None when it is not one block value."""
+    if "\n" in written or "\r" in written:
+        return None
+    try:
+        root = yn.compose(f"key: {written}\n")
+    except yaml.YAMLError:
+        return None
+    if not isinstance(root, yn.MappingNode) or len(root.value) != 1:
+        return None
+    node: yn.Node = root.value[0][1]
+    return node
+
+
+def reads_as_text(written: str, text: str) -> bool:
+    """Whether `key: <written>` reads back as exactly the text `text`."""
+    node = _compose_value(written)
+    return isinstance(node, yn.ScalarNode) and node.tag == yn.STR and \
+        node.value == text
+
+
+def double_quoted(text: str) -> str:
+    """`text` in double quotes with YAML escapes."""
+    quoted = json.dumps(text, ensure_ascii=False)
+    for char, escape in _EXTRA_ESCAPES.items():
+        quoted = quoted.replace(char, escape)
+    return quoted
+
+
+def single_quoted(text: str) -> str:
+    """`text` in single quotes, a quote doubled."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def format_text(text: str, style: str | None = None) -> str:
+    """Text as a YAML value: plain when that is safe, else quoted.
+
+    style: the quoting the value had before ("'", '"' or ""), kept when it can be.
+    """
+    candidates = {"'": [single_quoted(text), double_quoted(text)],
+                  '"': [double_quoted(text)]}.get(style or "", [])
+    candidates += [text, double_quoted(text)]
+    if _ambiguous(text):
+        candidates.remove(text)
+    for written in candidates:
+        if written and reads_as_text(written, text):
+            return written
+    raise ValueError(f"cannot write {text!r} as a YAML value")
+
+
+def _ambiguous(text: str) -> bool:
+    """Plain text that YAML 1.2 readers would take for a number, flag or null."""
+    return bool(yn.PLAIN_FLOAT.match(text)) or text.lower() in _WORDS
+
+
+_WORDS = ("true", "false", "null", "yes", "no", "on", "off", "y", "n", "~")
+
+
+def format_scalar(raw: str, style: str | None = None) -> str:
+    """A date, number or flag typed on the command line, as written in YAML.
+
+    It is written plain when it is one plain value, so the parser judges it as
+    the checker would (`probability: 150` is reported there); else quoted.
+    """
+    node = _compose_value(raw)
+    if raw and raw == raw.strip() and isinstance(node, yn.ScalarNode) and \
+            not node.style and node.value == raw and "#" not in raw:
+        return raw
+    return format_text(raw, style)
+
+
+def format_list(items: list[str]) -> str:
+    """Texts as a flow list: `[a, "0123", b c]`."""
+    plain = "[" + ", ".join(format_text(item) for item in items) + "]"
+    # A flow list ends plain items at `,`, `]` and `}`: check, else quote them all.
+    node = _compose_value(plain)
+    if node is not None and yn.written(node) == items:
+        return plain
+    return "[" + ", ".join(double_quoted(item) for item in items) + "]"

@@ -7,14 +7,10 @@ otherwise read something other than the text the user typed.
 
 from __future__ import annotations
 
-import json
-
 import yaml
 
 from crmgen import yamlnodes as yn
 
-# Characters YAML treats as line breaks or marks that JSON leaves unescaped.
-_EXTRA_ESCAPES = {"\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P", "\ufeff": "\\uFEFF"}
 
 
 def _compose_value(written: str) -> yn.Node | None:
@@ -39,11 +35,25 @@ def reads_as_text(written: str, text: str) -> bool:
 
 
 def double_quoted(text: str) -> str:
-    """`text` in double quotes with YAML escapes."""
-    quoted = json.dumps(text, ensure_ascii=False)
-    for char, escape in _EXTRA_ESCAPES.items():
-        quoted = quoted.replace(char, escape)
-    return quoted
+    """`text` in double quotes, escaping what YAML cannot hold as it is."""
+    return '"' + "".join(_escape(char) for char in text) + '"'
+
+
+def _escape(char: str) -> str:
+    """One character inside double quotes."""
+    if char in _SIMPLE_ESCAPES:
+        return _SIMPLE_ESCAPES[char]
+    code = ord(char)
+    printable = code == 0x09 or 0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF or \
+        0xE000 <= code <= 0xFFFD or code >= 0x10000
+    if printable and char not in _BREAKS:
+        return char
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+_SIMPLE_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# Characters YAML reads as line breaks or a byte-order mark, even when printable.
+_BREAKS = ("\x85", "\u2028", "\u2029", "\ufeff")
 
 
 def single_quoted(text: str) -> str:

@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from dataclasses import dataclass
+from typing import TextIO
 
 from crmgen.commands.base import add_today, project_root
 from crmgen.derive import Facts, facts
@@ -108,8 +109,12 @@ def render(project: Project, owner: str | None, colour: bool) -> str:
     return "\n".join(out) + "\n"
 
 
+def wants_colour(stream: TextIO) -> bool:
+    """Colour on a terminal, unless NO_COLOR is set (https://no-color.org)."""
+    return stream.isatty() and not os.environ.get("NO_COLOR")
+
+
 def run(args: argparse.Namespace) -> int:
     project = load_project(project_root(args), args.today)
-    colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    sys.stdout.write(render(project, args.owner, colour))
+    sys.stdout.write(render(project, args.owner, wants_colour(sys.stdout)))
     return 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import secrets
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,8 +128,48 @@ def save(edit: ClientFile) -> list[Problem]:
         raise FileChangedError(f"{edit.path} changed on disk while crmgen was editing "
                                f"it; nothing was written, run the command again")
     remove_leftovers(edit.full_path)
-    write_atomic(edit.full_path, data)
+    replace_file(edit.full_path, data)
     return warnings
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Replace path with data atomically, keeping its permissions.
+
+    On Linux the data is written to an unnamed file (O_TMPFILE) that only gets
+    a name once it is complete, so a process killed while writing leaves
+    nothing behind; elsewhere files.write_atomic's named temporary is used.
+    """
+    flag = getattr(os, "O_TMPFILE", 0)
+    mode = path.stat().st_mode & 0o7777
+    try:
+        handle = os.open(path.parent, flag | os.O_WRONLY, mode) if flag else -1
+    except OSError:  # a file system without unnamed files
+        handle = -1
+    if handle < 0:
+        write_atomic(path, data, mode)
+        return
+    temporary = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(handle, view):]
+        os.fsync(handle)
+        os.fchmod(handle, mode)
+        # A directory descriptor makes os.link use linkat(AT_SYMLINK_FOLLOW), which
+        # gives the unnamed file a name; plain link() would refuse.
+        folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.link(f"/proc/self/fd/{handle}", temporary.name, dst_dir_fd=folder)
+        finally:
+            os.close(folder)
+    finally:
+        os.close(handle)
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
 
 
 def remove_leftovers(path: Path, age: float = 60.0) -> None:

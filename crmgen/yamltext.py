@@ -12,7 +12,6 @@ import yaml
 from crmgen import yamlnodes as yn
 
 
-
 def _compose_value(written: str) -> yn.Node | None:
     """The node `key: <written>` gives, or None when it is not one block value."""
     if "\n" in written or "\r" in written:

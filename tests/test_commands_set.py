@@ -67,7 +67,8 @@ def test_a_written_probability_is_kept_by_a_stage_change(project: ProjectDir) ->
     assert "### 2026-02-10 stage: Pilot: proposal -> negotiation, 70% -> 70%" in text
 
 
-def test_text_values_are_quoted_when_yaml_would_change_them(project: ProjectDir) -> None:
+def test_text_values_are_quoted_when_yaml_would_change_them(
+        project: ProjectDir) -> None:
     path = project.client("acme", ONE_DEAL)
     result = project.run("set", "acme", "phone=0456", "contact=no", "website=a: b")
     assert result.status == 0, result

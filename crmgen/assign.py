@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from typing import Any
 
 from crmgen import yamlnodes as yn
 from crmgen.config import Config
@@ -11,7 +12,7 @@ from crmgen.editor import EditError
 from crmgen.fields import CLIENT_SPECS, DEAL_ITEM_SPECS, TOP_LEVEL_DEAL_KEYS
 from crmgen.keyedit import Mapping, key_spans, remove_key, set_key
 from crmgen.textlines import TextLines
-from crmgen.yamltext import format_list, format_scalar, format_text
+from crmgen.yamltext import format_list, format_scalar, format_text, read_back
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,11 +62,26 @@ def written(kind: str, value: str, style: str | None) -> str:
     return format_scalar(value.strip(), style)
 
 
-def apply(text: TextLines, mapping: Mapping, kind: str, item: Assignment) -> None:
-    """Set or remove one key in a mapping of the front matter."""
+def apply(text: TextLines, mapping: Mapping, kind: str, item: Assignment) -> Any:
+    """Set or remove one key in a mapping; returns the value it should read as
+    (REMOVED for a removed key)."""
     if item.value == "":
         remove_key(text, mapping, item.key)
-        return
+        return REMOVED
     span = key_spans(text, mapping.node).get(item.key)
     style = span.value.style if span and isinstance(span.value, yn.ScalarNode) else None
-    set_key(text, mapping, item.key, written(kind, item.value, style))
+    value = written(kind, item.value, style)
+    set_key(text, mapping, item.key, value)
+    return read_back(value)
+
+
+REMOVED = object()  # what a removed key reads as
+
+
+def reads_as(front_matter: Any, key: str, expected: Any) -> bool:
+    """Whether a mapping as parsed holds key with the expected value."""
+    if not isinstance(front_matter, dict):
+        return False
+    if expected is REMOVED:
+        return key not in front_matter
+    return key in front_matter and front_matter[key] == expected

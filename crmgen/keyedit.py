@@ -83,10 +83,11 @@ def deal(text: TextLines, title: str) -> Mapping:
 
 
 def key_spans(text: TextLines, mapping: yn.MappingNode) -> dict[str, KeySpan]:
-    """Every key of a mapping with the lines its value takes."""
+    """Every key of a mapping with the lines its value takes (first of twins)."""
     spans: dict[str, KeySpan] = {}
     for key, value in mapping.value:
-        if isinstance(key, yn.ScalarNode):
+        # A key given twice is an error the parser reports; it reads the first.
+        if isinstance(key, yn.ScalarNode) and str(key.value) not in spans:
             spans[str(key.value)] = KeySpan(key, value, key.start_mark.line + 1,
                                             _last_line(text, key, value))
     return spans

@@ -7,6 +7,8 @@ otherwise read something other than the text the user typed.
 
 from __future__ import annotations
 
+from typing import Any
+
 import yaml
 
 from crmgen import yamlnodes as yn
@@ -24,6 +26,14 @@ def _compose_value(written: str) -> yn.Node | None:
         return None
     node: yn.Node = root.value[0][1]
     return node
+
+
+def read_back(written: str) -> Any:
+    """What `key: <written>` reads as, the way the parser keeps values."""
+    node = _compose_value(written)
+    if node is None:
+        raise ValueError(f"{written!r} is not one YAML value")
+    return yn.written(node)
 
 
 def reads_as_text(written: str, text: str) -> bool:

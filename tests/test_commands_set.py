@@ -140,3 +140,23 @@ def test_a_list_value(project: ProjectDir) -> None:
     result = project.run("set", "acme", "tags=vip, yes, 12:30")
     assert result.status == 0, result
     assert front_matter(project, "acme")["tags"] == ["vip", "yes", "12:30"]
+
+
+def test_a_key_given_twice_is_changed_where_the_parser_reads_it(
+        project: ProjectDir) -> None:
+    path = project.client("acme", ONE_DEAL.replace("value: 1000", "value: 1000\n"
+                                                   "    stage: won"))
+    result = project.run("set", "acme", "stage=qualified", "--today", "2026-02-10")
+    assert result.status == 0, result
+    assert front_matter(project, "acme")["stage"] == "qualified"
+    assert "stage: won\n" in path.read_text()
+
+
+def test_renaming_a_deal_and_changing_it_at_once(project: ProjectDir) -> None:
+    project.client("acme", DEALS)
+    result = project.run("set", "acme", "title=Big pilot", "value=5", "--deal", "Pilot")
+    assert result.status == 0, result
+    deals = front_matter(project, "acme")["deals"]
+    assert isinstance(deals, list)
+    assert deals[0] == {"title": "Big pilot", "stage": "proposal", "probability": 70,
+                        "value": 5}

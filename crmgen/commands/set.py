@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from typing import Any
 
 from crmgen import keyedit
-from crmgen.assign import Assignment, apply, is_deal_key, key_type, parse_assignment
+from crmgen.assign import (
+    Assignment,
+    apply,
+    is_deal_key,
+    key_type,
+    parse_assignment,
+    reads_as,
+)
 from crmgen.commands.base import UsageError, add_today
 from crmgen.commands.editing import add_client, run_edit
 from crmgen.config import STAGE_KIND, Config
-from crmgen.editor import ClientFile, EditError
+from crmgen.editor import ClientFile, EditError, prove
 from crmgen.fields import DEAL_ITEM_SPECS
 from crmgen.loader import Project
 from crmgen.logedit import NewEntry, add_entry
@@ -58,13 +66,35 @@ def _change(project: Project, edit: ClientFile, items: list[Assignment],
                                title if several else None)
     if entry is not None:
         add_entry(edit.text, edit.client, entry)
-    for item in items:
+    expected = []
+    # A deal is found by its title, so a new title is written last.
+    for item in sorted(items, key=lambda item: item.key == "title"):
         in_deal = title is not None and item.key in DEAL_ITEM_SPECS
         mapping = keyedit.deal(edit.text, title) if in_deal and title else \
             keyedit.top_level(edit.text)
-        apply(edit.text, mapping, key_type(item.key, project.config, in_deal), item)
+        value = apply(edit.text, mapping, key_type(item.key, project.config, in_deal),
+                      item)
+        expected.append((in_deal, item.key, value))
+    _verify(edit, title, expected)
     return ", ".join(f"{i.key} = {i.value}" if i.value else f"removed {i.key}"
                      for i in items)
+
+
+def _verify(edit: ClientFile, title: str | None,
+            expected: list[tuple[bool, str, Any]]) -> None:
+    """Each key reads back as written, or the edit is refused."""
+    after = prove(edit)[0].front_matter
+    renamed = [value for in_deal, key, value in expected if in_deal and key == "title"]
+    target = renamed[0] if renamed else title
+    items = after.get("deals")
+    found = [item for item in items if isinstance(item, dict) and
+             item.get("title") == target] if isinstance(items, list) else []
+    for in_deal, key, value in expected:
+        where = (found[0] if found else None) if in_deal else after
+        if not reads_as(where, key, value):
+            raise EditError(f"`{key}` would not read back as written (is the front "
+                            f"matter unusual here?); nothing was written, edit it "
+                            f"by hand")
 
 
 def _deal(edit: ClientFile, title: str | None) -> Deal | None:

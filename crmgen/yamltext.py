@@ -108,10 +108,15 @@ def format_scalar(raw: str, style: str | None = None) -> str:
 
 
 def format_list(items: list[str]) -> str:
-    """Texts as a flow list: `[a, "0123", b c]`."""
-    plain = "[" + ", ".join(format_text(item) for item in items) + "]"
-    # A flow list ends plain items at `,`, `]` and `}`: check, else quote them all.
-    node = _compose_value(plain)
+    """Texts as a flow list: `[a, "0123", "b, c"]`."""
+    def item_text(item: str) -> str:
+        plain = format_text(item)
+        # In a flow list `,`, `[`, `]`, `{` and `}` end a plain item.
+        flow_safe = not any(mark in plain for mark in ",[]{}")
+        return plain if flow_safe or plain != item else double_quoted(item)
+
+    written = "[" + ", ".join(item_text(item) for item in items) + "]"
+    node = _compose_value(written)
     if node is not None and yn.written(node) == items:
-        return plain
+        return written
     return "[" + ", ".join(double_quoted(item) for item in items) + "]"

@@ -82,10 +82,16 @@ def describe(call: Call, project: Project) -> list[str]:
     entry = fact.last_entry
     if entry is not None:
         said = f": {entry.summary}" if entry.summary else ""
-        first = entry.body.strip().split("\n", 1)[0] if entry.body.strip() else ""
+        first = _clip(entry.body.strip().split("\n", 1)[0]) if entry.body.strip() \
+            else ""
         lines.append(f"    {entry.date} {entry.kind}{said}" +
                      (f" — {first}" if first else ""))
     return lines
+
+
+def _clip(text: str, width: int = 90) -> str:
+    """A line cut to width characters, with an ellipsis when it was longer."""
+    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
 
 
 def render(project: Project, owner: str | None, colour: bool) -> str:

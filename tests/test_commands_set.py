@@ -160,3 +160,14 @@ def test_renaming_a_deal_and_changing_it_at_once(project: ProjectDir) -> None:
     assert isinstance(deals, list)
     assert deals[0] == {"title": "Big pilot", "stage": "proposal", "probability": 70,
                         "value": 5}
+
+
+def test_a_lost_reason_outside_the_projects_list_is_refused(
+        project: ProjectDir) -> None:
+    project.write("crmgen.toml", 'lost_reasons = ["price", "timing"]\n')
+    path = project.client("acme", ONE_DEAL)
+    before = path.read_bytes()
+    result = project.run("set", "acme", "stage=lost", "lost_reason=pricey")
+    assert result.status == 1, result
+    assert "(price, timing)" in result.err
+    assert path.read_bytes() == before

@@ -77,6 +77,18 @@ def test_permissions_are_kept_and_no_temporary_is_left(project: ProjectDir) -> N
     assert sorted(p.name for p in path.parent.iterdir()) == ["acme.md"]
 
 
+def test_without_unnamed_files_a_named_temporary_is_used(
+        project: ProjectDir, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(os, "O_TMPFILE", raising=False)
+    path = project.client("acme", ACME)
+    path.chmod(0o604)
+    result = project.run("set", "acme", "stage=qualified")
+    assert result.status == 0, result
+    assert "stage: qualified\n" in path.read_text()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o604
+    assert sorted(p.name for p in path.parent.iterdir()) == ["acme.md"]
+
+
 def test_old_leftovers_of_a_killed_write_are_removed(tmp_path: Path) -> None:
     path = tmp_path / "acme.md"
     path.write_text("x")

@@ -61,6 +61,7 @@ def _change(project: Project, edit: ClientFile, items: list[Assignment],
         titles = ", ".join(f"`{deal.title}`" for deal in edit.client.deals)
         raise EditError(f"{edit.client.name} has several deals; pick one with "
                         f"--deal TITLE ({titles})")
+    _check_reason(project.config, items)
     deal = _deal(edit, title)
     entry, items = _stage_move(project.config, deal, items, edit.today,
                                title if several else None)
@@ -95,6 +96,17 @@ def _verify(edit: ClientFile, title: str | None,
             raise EditError(f"`{key}` would not read back as written (is the front "
                             f"matter unusual here?); nothing was written, edit it "
                             f"by hand")
+
+
+def _check_reason(config: Config, items: list[Assignment]) -> None:
+    """A lost reason typed here is one of the project's, when it lists them."""
+    reasons = config.lost_reasons
+    for item in items:
+        if item.key == "lost_reason" and item.value and reasons and \
+                item.value not in reasons:
+            raise EditError(f"lost reason `{item.value}` is not one of the project's "
+                            f"({', '.join(reasons)}); use one of them and put the "
+                            f"details in a log entry")
 
 
 def _deal(edit: ClientFile, title: str | None) -> Deal | None:

@@ -127,20 +127,23 @@ def save(edit: ClientFile) -> list[Problem]:
     if digest_of(current) != edit.text.digest:
         raise FileChangedError(f"{edit.path} changed on disk while crmgen was editing "
                                f"it; nothing was written, run the command again")
-    remove_leftovers(edit.full_path)
-    replace_file(edit.full_path, data)
+    # Through a symbolic link, edit the file it points at and keep the link.
+    target = Path(os.path.realpath(edit.full_path))
+    remove_leftovers(target)
+    replace_file(target, data)
     return warnings
 
 
 def replace_file(path: Path, data: bytes) -> None:
-    """Replace path with data atomically, keeping its permissions.
+    """Replace path with data atomically, keeping its permissions and owner.
 
     On Linux the data is written to an unnamed file (O_TMPFILE) that only gets
     a name once it is complete, so a process killed while writing leaves
     nothing behind; elsewhere files.write_atomic's named temporary is used.
     """
     flag = getattr(os, "O_TMPFILE", 0)
-    mode = path.stat().st_mode & 0o7777
+    status = path.stat()
+    mode = status.st_mode & 0o7777
     try:
         handle = os.open(path.parent, flag | os.O_WRONLY, mode) if flag else -1
     except OSError:  # a file system without unnamed files
@@ -154,6 +157,8 @@ def replace_file(path: Path, data: bytes) -> None:
         while view:
             view = view[os.write(handle, view):]
         os.fsync(handle)
+        with contextlib.suppress(PermissionError):  # only root may give files away
+            os.fchown(handle, status.st_uid, status.st_gid)
         os.fchmod(handle, mode)
         # A directory descriptor makes os.link use linkat(AT_SYMLINK_FOLLOW), which
         # gives the unnamed file a name; plain link() would refuse.

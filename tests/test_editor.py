@@ -89,6 +89,17 @@ def test_without_unnamed_files_a_named_temporary_is_used(
     assert sorted(p.name for p in path.parent.iterdir()) == ["acme.md"]
 
 
+def test_a_linked_client_file_is_edited_through_its_link(
+        project: ProjectDir) -> None:
+    real = project.write("elsewhere/acme.md", textwrap.dedent(ACME).lstrip())
+    link = project.root / "clients" / "acme.md"
+    link.symlink_to(real)
+    result = project.run("set", "acme", "stage=qualified")
+    assert result.status == 0, result
+    assert link.is_symlink()
+    assert "stage: qualified\n" in real.read_text()
+
+
 def test_old_leftovers_of_a_killed_write_are_removed(tmp_path: Path) -> None:
     path = tmp_path / "acme.md"
     path.write_text("x")

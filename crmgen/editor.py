@@ -141,16 +141,33 @@ def replace_file(path: Path, data: bytes) -> None:
     a name once it is complete, so a process killed while writing leaves
     nothing behind; elsewhere files.write_atomic's named temporary is used.
     """
-    flag = getattr(os, "O_TMPFILE", 0)
     status = path.stat()
+    temporary = _write_unnamed(path, data, status)
+    if temporary is None:
+        write_atomic(path, data, status.st_mode & 0o7777)
+        return
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+    _sync_folder(path.parent)
+
+
+def _write_unnamed(path: Path, data: bytes, status: os.stat_result) -> Path | None:
+    """Write data to an unnamed file beside path, then name it `.<name>.*.tmp`.
+
+    Returns that name, or None where unnamed files are not available.
+    """
+    flag = getattr(os, "O_TMPFILE", 0)
     mode = status.st_mode & 0o7777
     try:
         handle = os.open(path.parent, flag | os.O_WRONLY, mode) if flag else -1
     except OSError:  # a file system without unnamed files
         handle = -1
     if handle < 0:
-        write_atomic(path, data, mode)
-        return
+        return None
     temporary = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
     try:
         view = memoryview(data)
@@ -169,13 +186,7 @@ def replace_file(path: Path, data: bytes) -> None:
             os.close(folder)
     finally:
         os.close(handle)
-    try:
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-    _sync_folder(path.parent)
+    return temporary
 
 
 def _sync_folder(folder: Path) -> None:

@@ -50,14 +50,12 @@ def run(args: argparse.Namespace) -> int:
     today = resolve_today(config, args.today)
     client_id = slugify(args.name)
     if not client_id:
-        print(f"crmgen: error: the name {args.name!r} has no letters or digits to make "
-              f"an id from; give the client a name with some", file=sys.stderr)
-        return 1
+        return _fail(f"the name {args.name!r} has no letters or digits to make an id "
+                     f"from; give the client a name with some")
     clash = _existing(root, client_id)
     if clash is not None:
-        print(f"crmgen: error: a client with the id `{client_id}` already exists: "
-              f"{clash}; nothing was written", file=sys.stderr)
-        return 1
+        return _fail(f"a client with the id `{client_id}` already exists: {clash}; "
+                     f"nothing was written")
     path = f"{CLIENTS_DIR}/{client_id}.md"
     data = _text(args, today.isoformat(), args.stage or config.stage_names[0])
     client, problems = analyse(path, data, config, today)
@@ -68,12 +66,17 @@ def run(args: argparse.Namespace) -> int:
         print_problems(errors or problems)
         return 1
     if not _create(root / path, data):
-        print(f"crmgen: error: {path} appeared while crmgen was writing it; "
-              f"nothing was written", file=sys.stderr)
-        return 1
+        return _fail(f"{path} appeared while crmgen was writing it; nothing was "
+                     f"written")
     print(path)
     print_problems(problems)
     return 0
+
+
+def _fail(message: str) -> int:
+    """Say why nothing was created; exit status 1."""
+    print(f"crmgen: error: {message}", file=sys.stderr)
+    return 1
 
 
 def _existing(root: Path, client_id: str) -> str | None:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import ProjectDir
+
+from crmgen.commands import new
 
 from crmgen.config import load_config
 from crmgen.parse import parse_client
@@ -77,3 +81,15 @@ def test_the_stage_defaults_to_the_first_configured(project: ProjectDir) -> None
     result = project.run("new", "Acme", "--today", "2026-02-10")
     assert result.status == 0, result
     assert "stage: inbox\n" in (project.root / "clients/acme.md").read_text()
+
+
+def test_a_file_that_appears_meanwhile_is_not_replaced(tmp_path: Path) -> None:
+    path = tmp_path / "clients" / "acme.md"
+    path.parent.mkdir()
+    path.write_text("someone else's\n")
+    assert not new._create(path, b"---\nname: Acme\n---\n")
+    assert path.read_text() == "someone else's\n"
+    assert sorted(p.name for p in path.parent.iterdir()) == ["acme.md"]
+    fresh = tmp_path / "clients" / "bolt.md"
+    assert new._create(fresh, b"data")
+    assert fresh.read_bytes() == b"data"

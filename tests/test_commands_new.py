@@ -8,7 +8,6 @@ import pytest
 from conftest import ProjectDir
 
 from crmgen.commands import new
-
 from crmgen.config import load_config
 from crmgen.parse import parse_client
 

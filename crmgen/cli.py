@@ -8,12 +8,12 @@ import sys
 from collections.abc import Sequence
 
 from crmgen import __version__
-from crmgen.commands import check, export, log, new, today
+from crmgen.commands import build, check, export, log, new, today
 from crmgen.commands import set as set_command
 from crmgen.commands.base import UsageError
 from crmgen.loader import ProjectNotFoundError
 
-COMMANDS = (check, export, new, log, set_command, today)
+COMMANDS = (check, export, build, new, log, set_command, today)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -235,7 +235,7 @@ def test_broken_file_shows_then_clears(served: Served, tmp_path: Path) -> None:
     good = target.read_bytes()
     target.write_bytes(b"---\nname: [Harbour\n")
     assert_matches_clean_build(served, tmp_path)
-    status, body = served.get("index.html")
+    body = served.get("index.html")[1]
     assert b"problems.html" in body and b"1 error" in body
     assert "clients/harbour-dental.md:1: error:" in served.output()
     target.write_bytes(good)

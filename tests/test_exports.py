@@ -146,3 +146,17 @@ def test_the_sample_pipeline_survives_the_csv_round_trip(tmp_path: Any) -> None:
     result = empty.run("import", "csv", str(sample_csv), "--preset", "crmgen", *TODAY)
     assert result.status == 0, result
     assert _document(empty) == _document(sample)
+
+
+def test_ics_is_the_sites_follow_up_calendar(project: ProjectDir) -> None:
+    import icalendar
+
+    _project(project)
+    result = project.run("export", "ics", *TODAY)
+    assert result.status == 0, result
+    events = icalendar.Calendar.from_ical(result.out).walk("VEVENT")
+    assert [(str(e["summary"]), e.decoded("dtstart").isoformat()) for e in events] \
+        == [("Follow up: Acme", "2026-12-10")]
+    built = project.run("build", "--out", str(project.root / "out"), *TODAY)
+    assert built.status == 0, built
+    assert (project.root / "out/followups.ics").read_bytes() == result.out.encode()

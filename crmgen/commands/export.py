@@ -5,22 +5,24 @@ from __future__ import annotations
 import argparse
 import json
 
+from crmgen.calendar import calendars
 from crmgen.commands.base import add_today, project_root, write_output
 from crmgen.document import project_document
 from crmgen.exports import export_csv, export_vcf
 from crmgen.loader import load_project
 
-FORMATS = ("json", "csv", "vcf")
+FORMATS = ("json", "csv", "vcf", "ics")
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
-        "export", help="export the clients as JSON, CSV or vCards",
+        "export", help="export the clients as JSON, CSV, vCards or a calendar",
         description="Export the project. `json` prints the model as one JSON "
                     "document (see docs/data-json.md); `csv` one row per deal with "
                     "the client's fields repeated (crmgen import csv --preset "
                     "crmgen reads it back); `vcf` every client's contact as a "
-                    "vCard 4.0.")
+                    "vCard 4.0; `ics` the follow-up calendar, the site's "
+                    "followups.ics.")
     parser.add_argument("format", choices=FORMATS, help="the output format")
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="write to FILE instead of standard output")
@@ -37,6 +39,10 @@ def run(args: argparse.Namespace) -> int:
         text = export_csv(project, excel=args.excel)
     elif args.format == "vcf":
         text = export_vcf(project)
+    elif args.format == "ics":
+        # The site's own followups.ics, so the two can never differ.
+        files = calendars(project.clients, project.config.title, project.today)
+        text = files["followups.ics"].decode("utf-8")
     else:
         text = json.dumps(project_document(project), indent=2,
                           ensure_ascii=False) + "\n"

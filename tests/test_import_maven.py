@@ -7,6 +7,7 @@ import csv
 import json
 import os
 from collections import Counter
+from typing import Any
 
 import pytest
 from conftest import REPO, ProjectDir, Result
@@ -31,9 +32,14 @@ ARGS = ("import", "csv", str(DATA / "sales_pipeline.csv"), "--map", str(MAPPING)
 
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[ProjectDir, Result]:
-    """One import of the data set, shared by the tests (it takes seconds)."""
+    """One import of the data set and its site, shared by the tests (it takes
+    seconds); the result is the import's."""
     project = ProjectDir(tmp_path_factory.mktemp("maven") / "project")
-    return project, project.run(*ARGS)
+    result = project.run(*ARGS)
+    built = project.run("build", "--out", str(project.root / "site"),
+                        "--today", "2026-12-03")
+    assert built.status == 0, built
+    return project, result
 
 
 def test_maven_import_matches_the_csv(imported: tuple[ProjectDir, Result]) -> None:
@@ -47,8 +53,7 @@ def test_maven_import_matches_the_csv(imported: tuple[ProjectDir, Result]) -> No
     assert check.status == 0, check
     assert " 0 errors" in check.out, check
 
-    exported = project.run("export", "json", "--today", "2026-12-03")
-    document = json.loads(exported.out)
+    document = json.loads((project.root / "site/data.json").read_text("utf-8"))
     deals = [deal for client in document["clients"] for deal in client["deals"]]
     rows = _pipeline()
     assert len(deals) == len(rows) == 8800
@@ -78,6 +83,22 @@ def test_maven_unassigned_opportunities_are_kept(
     assert deals == 1425
     assert len(unassigned) == len({r["sales_agent"] for r in _pipeline()
                                    if not r["account"]})
+
+
+@pytest.mark.browser
+def test_maven_site_opens_in_the_browser(imported: tuple[ProjectDir, Result],
+                                         chromium: Any) -> None:
+    project, _ = imported
+    site = (project.root / "site").resolve()
+    errors: list[str] = []
+    page = chromium.new_page()
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"file://{site}/index.html")
+    assert "Cancity" in page.inner_text("body")
+    page.goto(f"file://{site}/clients/cancity-moses-frase.html")
+    assert "GTX Plus Basic" in page.inner_text("body")
+    page.close()
+    assert errors == []
 
 
 def test_maven_reimport_reports_every_row_as_duplicate(

@@ -82,9 +82,9 @@ def _first_contact(drafts: list[Draft], mapping: Mapping, today: dt.date,
             draft.client["first_contact"] = today
             fallback += 1
     if fallback:
-        plan.notices.append(f"{fallback} clients have no date for `first_contact` "
-                            f"(their rows carry no dates); it is set to the import "
-                            f"date, {today}")
+        clients = "1 client has" if fallback == 1 else f"{fallback} clients have"
+        plan.notices.append(f"{clients} no date for `first_contact` (the rows carry "
+                            f"no dates); it is set to the import date, {today}")
 
 
 def _unique_id(draft: Draft, taken: set[str]) -> str:

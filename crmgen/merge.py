@@ -2,19 +2,24 @@
 that keep every other byte (its BOM, line endings, comments and order).
 
 Only additions: keys the file does not have, deals whose title it does not
-have, log entries it does not have. Nothing is changed or removed.
+have, log entries it does not have. Nothing is changed or removed. The edits
+use the editor's line tools (keyedit, logedit), as `crmgen set` and `log` do.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from crmgen import keyedit
+from crmgen import yamlnodes as yn
 from crmgen.checks import check_client
+from crmgen.editor import EditError
+from crmgen.logedit import NewEntry, add_entry
 from crmgen.model import Client
 from crmgen.parse import parse_client
-from crmgen.writer import ClientText, format_value, render
+from crmgen.textlines import TextLines
+from crmgen.writer import Value, format_value
 
 if TYPE_CHECKING:
     from crmgen.grouping import Draft
@@ -22,55 +27,6 @@ if TYPE_CHECKING:
 
 _ORDER = ("title", "stage", "probability", "value", "currency", "opened",
           "expected_close", "closed_on", "lost_reason")
-
-
-def _closing(lines: list[str]) -> int:
-    """The index of the front matter's closing `---` line."""
-    return next(i for i in range(1, len(lines)) if lines[i].rstrip("\r\n ") == "---")
-
-
-def _deals_end(lines: list[str], start: int, closing: int) -> tuple[int, str]:
-    """Where the `deals` block ends (the next top-level line) and its item indent."""
-    indent = "  "
-    for index in range(start + 1, closing):
-        line = lines[index]
-        item = re.match(r"^(\s*)- ", line)
-        if item and index == start + 1:
-            indent = item.group(1)
-        if line.strip() and not line[0].isspace() and not line.startswith("-"):
-            return index, indent
-    return closing, indent
-
-
-def _new_keys(client: Client, draft: Draft) -> list[str]:
-    # A draft's deal keys live in its deals, so only client keys come from here.
-    return [f"{key}: {format_value(value)}" for key, value in draft.client.items()
-            if key not in client.front_matter]
-
-
-def _new_deals(client: Client, draft: Draft, indent: str) -> list[str]:
-    titles = {deal.title for deal in client.deals}
-    lines = []
-    for deal in draft.deals:
-        if deal.get("title", draft.name) in titles:
-            continue
-        for index, key in enumerate(k for k in _ORDER if k in deal):
-            lead = f"{indent}- " if index == 0 else f"{indent}  "
-            lines.append(f"{lead}{key}: {format_value(deal[key])}")
-    return lines
-
-
-def _new_entries(client: Client, draft: Draft) -> str:
-    seen = {(e.date, e.kind, e.summary) for e in client.log}
-    fresh = [e for e in draft.log if (e.date, e.kind, " ".join(e.summary.split()))
-             not in seen]
-    if not fresh:
-        return ""
-    text = render(ClientText([], None, "", fresh))
-    body = text.split("---\n", 2)[-1].lstrip("\n")
-    if client.log_line is None:
-        return body
-    return body.split("## Log\n", 1)[1].lstrip("\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,43 +37,81 @@ class Merge:
     note: str = ""
 
 
+def _add_keys(text: TextLines, client: Client, draft: Draft) -> None:
+    """Add the client keys the file lacks after its last top-level key."""
+    # A draft's deal keys live in its deals, so only client keys come from here.
+    for key, value in draft.client.items():
+        if key not in client.front_matter:
+            keyedit.set_key(text, keyedit.top_level(text), key, format_value(value))
+
+
+def _new_deals(client: Client, draft: Draft) -> list[dict[str, Value]]:
+    titles = {deal.title for deal in client.deals}
+    return [dict(deal) for deal in draft.deals
+            if deal.get("title", draft.name) not in titles]
+
+
+def _add_deals(text: TextLines, deals: list[dict[str, Value]]) -> None:
+    """Append deals to the end of the `deals` list, indented like its items."""
+    spans = keyedit.key_spans(text, keyedit.top_level(text).node)
+    span = spans["deals"]
+    items = span.value
+    if not isinstance(items, yn.SequenceNode) or items.flow_style or not items.value \
+            or not isinstance(items.value[0], yn.MappingNode):
+        raise EditError("its `deals` list is not a block list of mappings")
+    first = items.value[0]
+    dash = " " * max(0, int(first.start_mark.column) - 2)
+    lines = []
+    for deal in deals:
+        for index, key in enumerate(k for k in _ORDER if k in deal):
+            lead = f"{dash}- " if index == 0 else f"{dash}  "
+            lines.append(f"{lead}{key}: {format_value(deal[key])}")
+    text.insert(span.last + 1, lines)
+
+
+def _add_entries(text: TextLines, client: Client, draft: Draft) -> None:
+    """Add the log entries the file lacks where its own order puts them."""
+    seen = {(e.date, e.kind, e.summary) for e in client.log}
+    for entry in draft.log:
+        summary = " ".join(entry.summary.split())
+        if (entry.date, entry.kind, summary) not in seen:
+            add_entry(text, client, NewEntry(entry.date, None, entry.kind, summary,
+                                             entry.body))
+            seen.add((entry.date, entry.kind, summary))
+
+
 def merge_text(data: bytes, client: Client, draft: Draft, project: Project) -> Merge:
     """The client file (data) with the draft's additions; no text when nothing is
     new or the result would have more errors than the file has now."""
-    text = data.decode("utf-8")
-    newline = "\r\n" if "\r\n" in text else "\n"
-    lines = text.split("\n")
-    closing = _closing(lines)
-    added = _new_keys(client, draft)
+    text = TextLines.from_bytes(data)
     note = ""
-    if "deals" in client.front_matter:
-        start = client.key_lines["deals"] - 1
-        end, indent = _deals_end(lines, start, closing)
-        insert_deals = _new_deals(client, draft, indent)
-        lines[end:end] = [line + newline.rstrip("\n") for line in insert_deals]
-        closing += len(insert_deals)
-    elif _new_deals(client, draft, ""):
-        note = (f"its deals are not added: {client.path} has top-level deal keys, "
-                f"so it cannot take a `deals` list without changing them")
-    lines[closing:closing] = [line + newline.rstrip("\n") for line in added]
-    merged = "\n".join(lines)
-    entries = _new_entries(client, draft)
-    if entries:
-        merged = merged.rstrip("\r\n") + newline + newline + entries.replace(
-            "\n", newline)
-    if merged == text:
+    deals = _new_deals(client, draft)
+    try:
+        # Entries first: they use the parsed client's lines, which front-matter
+        # additions would shift.
+        _add_entries(text, client, draft)
+        if deals and "deals" in client.front_matter:
+            _add_deals(text, deals)
+        elif deals:
+            note = (f"its deals are not added: {client.path} has top-level deal "
+                    f"keys, so it cannot take a `deals` list without changing them")
+        _add_keys(text, client, draft)
+    except EditError as error:
+        return Merge(None, f"cannot merge into {client.path}: {error}")
+    merged = text.to_bytes()
+    if merged == data:
         return Merge(None, note or f"{client.path} already has everything these "
                                    f"rows give")
     problem = _new_error(client, merged, project)
     if problem:
         return Merge(None, f"merging would make {client.path} fail check: {problem}")
-    return Merge(merged, note)
+    return Merge(merged.decode("utf-8"), note)
 
 
-def _new_error(client: Client, text: str, project: Project) -> str:
-    """The first error the merged text has beyond the file's own, else ""."""
+def _new_error(client: Client, data: bytes, project: Project) -> str:
+    """The first error the merged file has beyond the file's own, else ""."""
     before = {p.message for p in client.problems if p.severity == "error"}
-    merged, problems = parse_client(client.path, text.encode("utf-8"), project.config)
+    merged, problems = parse_client(client.path, data, project.config)
     if merged is not None:
         problems += check_client(merged, project.config, project.today)
     return next((p.message for p in problems

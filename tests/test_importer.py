@@ -295,9 +295,11 @@ def test_update_adds_new_deals_and_log_entries_only(project: ProjectDir) -> None
                          str(project.root / "map.toml"), "--update", *TODAY)
     assert result.status == 0, result
     text = (project.root / "clients/osprey.md").read_text("utf-8")
+    # A one-entry log has no order yet: new entries go on top, as `crmgen log`
+    # puts them.
     assert text == original.replace(
         "  stage: lead\n", "  stage: lead\n- title: Kiosk\n  stage: lead\n"
-    ) + "\n### 2024-02-03 note: deal created: Kiosk\n"
+    ).replace("## Log\n", "## Log\n\n### 2024-02-03 note: deal created: Kiosk\n")
     assert project.run("check", *TODAY).status == 0
 
 
@@ -332,3 +334,28 @@ def test_join_adds_columns_and_reports_what_it_cannot_use(project: ProjectDir
     assert "`account` 'Gamma' on 1 rows is not in accounts.csv" in result.out, result
     assert _client(project, "acme")["tags"] == ["retail"]
     assert _client(project, "unassigned-bo")["owner"] == "Bo"
+
+
+def test_update_keeps_bom_order_and_missing_final_newline(project: ProjectDir
+                                                          ) -> None:
+    original = ("\ufeff---\nname: Osprey\nfirst_contact: 2024-01-01\nstage: lead\n"
+                "---\n\n## Log\n\n### 2024-01-02 call\n\n### 2024-01-05 call"
+                ).encode("utf-8")
+    project.client("osprey", original)
+    project.write("map.toml", """
+        [fields]
+        name = "Org"
+        email = "Email"
+        [[log]]
+        date = "When"
+        kind = "email"
+        """)
+    path = _csv(project, "Org,Email,When\nOsprey,o@x.example,2024-02-01\n")
+    result = project.run("import", "csv", path, "--map",
+                         str(project.root / "map.toml"), "--update", *TODAY)
+    assert result.status == 0, result
+    text = (project.root / "clients/osprey.md").read_bytes().decode("utf-8")
+    assert text == ("\ufeff---\nname: Osprey\nfirst_contact: 2024-01-01\n"
+                    "stage: lead\nemail: o@x.example\n---\n\n## Log\n\n"
+                    "### 2024-01-02 call\n\n### 2024-01-05 call\n\n"
+                    "### 2024-02-01 email")

@@ -87,10 +87,14 @@ def _first_contact(drafts: list[Draft], mapping: Mapping, today: dt.date,
                             f"no dates); it is set to the import date, {today}")
 
 
+# Ids become file names, which most file systems cap at 255 bytes.
+MAX_ID = 80
+
+
 def _unique_id(draft: Draft, taken: set[str]) -> str:
     """The client's id: the source's when valid, else from its name; never taken."""
     base = draft.client_id if is_valid_id(draft.client_id) else \
-        slugify(" ".join(draft.id_parts)) or "client"
+        slugify(" ".join(draft.id_parts))[:MAX_ID].rstrip("-") or "client"
     candidate, number = base, 2
     while candidate.casefold() in taken:
         candidate, number = f"{base}-{number}", number + 1

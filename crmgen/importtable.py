@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import replace
 
 from crmgen.config import Config
-from crmgen.csvread import Table, read_table
+from crmgen.csvread import CsvError, Table, read_table
 from crmgen.datecols import AmbiguousDatesError, DateCell, detect_format
 from crmgen.importplan import ImportRefusedError, Options, Plan, Skip
 from crmgen.mapping import DATE_TARGETS, Mapping, source_columns
@@ -64,7 +64,11 @@ def join_table(table: Table, mapping: Mapping, options: Options, plan: Plan) -> 
     join = mapping.join
     if join is None:
         return table
-    other = read_table(table.path.parent / join.file, options.encoding)
+    try:
+        other = read_table(table.path.parent / join.file, options.encoding)
+    except CsvError as error:
+        raise ImportRefusedError(f"{join.file} (the mapping's [join]): {error}"
+                                 ) from None
     if join.key not in other.header:
         raise ImportRefusedError(f"{other.path.name} has no column `{join.key}` to "
                                  f"join on")

@@ -359,3 +359,20 @@ def test_update_keeps_bom_order_and_missing_final_newline(project: ProjectDir
                     "stage: lead\nemail: o@x.example\n---\n\n## Log\n\n"
                     "### 2024-01-02 call\n\n### 2024-01-05 call\n\n"
                     "### 2024-02-01 email")
+
+
+def test_a_missing_join_file_is_named(project: ProjectDir) -> None:
+    project.write("map.toml", '[join]\nfile = "accounts.csv"\non = "a"\n'
+                              '[fields]\nname = "a"\n')
+    path = _csv(project, "a\nAcme\n")
+    result = project.run("import", "csv", path, "--map",
+                         str(project.root / "map.toml"), *TODAY)
+    assert result.status == 2, result
+    assert "accounts.csv (the mapping's [join]): cannot read the file" in result.err
+
+
+def test_a_very_long_name_gets_a_short_id(project: ProjectDir) -> None:
+    result = _import(project, _csv(project, "Company\n" + "Word " * 100 + "\n"))
+    assert result.status == 0, result
+    (path,) = (project.root / "clients").glob("*.md")
+    assert len(path.stem) <= 80 and not path.stem.endswith("-")

@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from crmgen.checks import check_client
-from crmgen.csvread import CsvError, read_table
+from crmgen.csvread import CsvError, Table, read_table
 from crmgen.dedupe import Identity, Index
 from crmgen.grouping import Draft, group_rows
 from crmgen.ids import is_valid_id, slugify
@@ -161,16 +161,21 @@ def _matched_existing(draft: Draft, client: Client, reason: str, options: Option
     plan.updates.append((client.path, merge.text, digest(data), draft))
 
 
-def plan_import(project: Project, csv_path: Path, mapping: Mapping,
-                options: Options) -> Plan:
-    """Read the CSV and work out every file to write; raises ImportRefusedError."""
-    plan = Plan(csv_path)
+def _complete(mapping: Mapping, project: Project, plan: Plan) -> Mapping:
+    """The mapping with the project's custom fields and, when it gives no
+    stage, the project's first stage (said once in the report)."""
     mapping = mapping.with_custom_fields(tuple(project.config.custom_fields))
     if "stage" not in mapping.fields and "stage" not in mapping.defaults:
         first = project.config.stage_names[0]
         mapping = replace(mapping, defaults={**mapping.defaults, "stage": first})
         plan.notices.append(f"the mapping gives no stage: every deal starts at "
                             f"`{first}`")
+    return mapping
+
+
+def _prepared(csv_path: Path, mapping: Mapping, options: Options, plan: Plan
+              ) -> Table:
+    """The CSV read, its misfit and repeated rows reported, the join done."""
     try:
         table = read_table(csv_path, options.encoding)
         plan.rows = len(table.rows)
@@ -179,7 +184,15 @@ def plan_import(project: Project, csv_path: Path, mapping: Mapping,
         raise ImportRefusedError(f"{csv_path.name}: {error}") from None
     if table.encoding not in ("utf-8", "utf-8-sig"):
         plan.notices.append(f"{csv_path.name}: read as {table.encoding}")
-    table = replace_values(table, mapping, plan)
+    return replace_values(table, mapping, plan)
+
+
+def plan_import(project: Project, csv_path: Path, mapping: Mapping,
+                options: Options) -> Plan:
+    """Read the CSV and work out every file to write; raises ImportRefusedError."""
+    plan = Plan(csv_path)
+    mapping = _complete(mapping, project, plan)
+    table = _prepared(csv_path, mapping, options, plan)
     check_columns(table, mapping, plan)
     formats = date_formats(table, mapping, options, project.config)
     reader = RowReader(mapping, project.config, formats, project.today,

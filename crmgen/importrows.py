@@ -67,6 +67,7 @@ class RowReader:
         return self.mapping.defaults.get(target, ""), ""
 
     def date(self, target: str, values: dict[str, str]) -> dt.date | None:
+        """A date field, read in its column's format."""
         text, column = self.value(target, values)
         if not text:
             return None
@@ -80,6 +81,7 @@ class RowReader:
         return date
 
     def number(self, target: str, values: dict[str, str]) -> float | None:
+        """An amount: currency signs, spaces and thousands separators dropped."""
         text, column = self.value(target, values)
         if not text:
             return None
@@ -99,6 +101,7 @@ class RowReader:
         return float(cleaned)
 
     def stage(self, values: dict[str, str]) -> str:
+        """The project stage of the row's first stage source that names one."""
         for source in self.mapping.fields.get("stage", ()):
             text = expand(source, values)
             if not text:
@@ -121,6 +124,7 @@ class RowReader:
         return default
 
     def probability(self, values: dict[str, str]) -> int | None:
+        """A percent from `40`, `40%` or `0.4`."""
         text, column = self.value("probability", values)
         if not text:
             return None
@@ -137,6 +141,7 @@ class RowReader:
         return round(number)
 
     def currency(self, values: dict[str, str]) -> str | None:
+        """A three-letter currency code, upper case."""
         text, column = self.value("currency", values)
         if not text:
             return None

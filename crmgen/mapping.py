@@ -170,9 +170,11 @@ class _Reader:
                         *DEAL_TARGETS, *EXTRA_TARGETS, *custom_fields)
 
     def fail(self, message: str) -> MappingError:
+        """An error naming the mapping."""
         return MappingError(f"{self.source}: {message}")
 
     def mapping(self, data: dict[str, Any]) -> Mapping:
+        """The whole mapping, every table checked."""
         unknown = sorted(set(data) - set(TABLES))
         if unknown:
             raise self.fail(f"unknown table or key `{unknown[0]}`; expected one of "
@@ -194,6 +196,7 @@ class _Reader:
         )
 
     def fields(self, table: Any) -> dict[str, tuple[str, ...]]:
+        """[fields]: each known field with its sources."""
         if not isinstance(table, dict) or "name" not in table:
             raise self.fail("[fields] must give at least `name`, the column (or "
                             "`{column}` template) that names each client")
@@ -211,6 +214,7 @@ class _Reader:
         return fields
 
     def strings(self, data: dict[str, Any], key: str) -> dict[str, str]:
+        """A table of text values, such as [stages] or [defaults]."""
         table = data.get(key, {})
         if not isinstance(table, dict) or not all(
                 isinstance(value, str) for value in table.values()):
@@ -218,30 +222,35 @@ class _Reader:
         return dict(table)
 
     def replace(self, data: dict[str, Any]) -> dict[str, dict[str, str]]:
+        """[replace.COLUMN] tables: corrections per column."""
         tables = data.get("replace", {})
         if not isinstance(tables, dict):
             raise self.fail("[replace] must hold one [replace.COLUMN] table per column")
         return {column: self.strings(tables, column) for column in tables}
 
     def names(self, data: dict[str, Any], key: str) -> tuple[str, ...]:
+        """A list of column names, such as `notes`."""
         value = data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise self.fail(f"`{key}` must be a list of column names")
         return tuple(value)
 
     def tables(self, data: dict[str, Any], key: str) -> list[dict[str, Any]]:
+        """An array of tables, such as [[log]]."""
         value = data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
             raise self.fail(f"`{key}` must be written as [[{key}]] tables")
         return value
 
     def optional(self, data: dict[str, Any], key: str) -> str | None:
+        """An optional text key, such as `date_format`."""
         value = data.get(key)
         if value is not None and not isinstance(value, str):
             raise self.fail(f"`{key}` must be text, found {value!r}")
         return value
 
     def log(self, item: dict[str, Any]) -> LogSpec:
+        """One [[log]] table."""
         if not isinstance(item.get("date"), str):
             raise self.fail("each [[log]] needs `date`, the column holding its date")
         body = item.get("body", [])
@@ -251,6 +260,7 @@ class _Reader:
 
     def group_by(self, data: dict[str, Any], fields: dict[str, tuple[str, ...]]
                  ) -> tuple[str, ...]:
+        """`group_by`: fields of [fields]; by default id, email, company or name."""
         default = next(f for f in ("id", "email", "company", "name") if f in fields)
         group = data.get("group_by", [default])
         group = [group] if isinstance(group, str) else group
@@ -260,6 +270,7 @@ class _Reader:
         return tuple(group)
 
     def join(self, value: Any) -> Join | None:
+        """The [join] table, if any."""
         if value is None:
             return None
         if not isinstance(value, dict) or not isinstance(value.get("file"), str) \
@@ -269,6 +280,7 @@ class _Reader:
         return Join(value["file"], value["on"], str(value.get("key", value["on"])))
 
     def other_columns(self, data: dict[str, Any]) -> str:
+        """`other_columns`: "ignore" or "keys"."""
         value = data.get("other_columns", "ignore")
         if value not in ("ignore", "keys"):
             raise self.fail(f"other_columns must be \"ignore\" or \"keys\", found "

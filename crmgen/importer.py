@@ -66,8 +66,7 @@ def _verify(path: str, text: str, project: Project) -> list[Problem]:
     return problems
 
 
-def _first_contact(drafts: list[Draft], mapping: Mapping, today: dt.date,
-                   plan: Plan) -> None:
+def _first_contact(drafts: list[Draft], today: dt.date, plan: Plan) -> None:
     """Clients without a first contact date get their earliest deal date, else
     the import date; how many did is reported."""
     fallback = 0
@@ -205,7 +204,7 @@ def plan_import(project: Project, csv_path: Path, mapping: Mapping,
             plan.skipped.append(Skip(row, str(error)))
     drafts, repeats = group_rows(datas, mapping)
     plan.skipped += [Skip(row, reason) for row, reason in repeats]
-    _first_contact(drafts, mapping, project.today, plan)
+    _first_contact(drafts, project.today, plan)
     _place(drafts, project, options, plan)
     plan.skipped.sort(key=lambda skip: skip.row.number)
     return plan

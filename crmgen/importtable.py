@@ -112,7 +112,7 @@ def replace_values(table: Table, mapping: Mapping, plan: Plan) -> Table:
 def check_columns(table: Table, mapping: Mapping, plan: Plan) -> None:
     """Refuse a mapping that names no client; note the columns it maps in vain."""
     header = set(table.header)
-    if not any(set(source_columns(s)) <= header for s in mapping.fields["name"]):
+    if not any(set(source_columns(s)) & header for s in mapping.fields["name"]):
         raise ImportRefusedError(
             f"{table.path.name}: none of the columns the mapping names clients by "
             f"({', '.join(mapping.fields['name'])}) is in the file; its columns are "

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 DELIMITERS = (",", ";", "\t", "|")
 # How many rows decide the delimiter; a header plus a screenful is plenty.
 SNIFF_ROWS = 50
+# Lines before the header (a report's title and date) that are skipped at most.
+MAX_PREAMBLE = 10
 
 
 class CsvError(Exception):
@@ -43,13 +47,18 @@ class Row:
 
 @dataclass(frozen=True, slots=True)
 class Table:
-    """A whole CSV file: its header, rows, and how it was read."""
+    """A whole CSV file: its header, rows, and how it was read.
+
+    notes: what the reader noticed and the user should know (lines before the
+        header, a column name given twice).
+    """
 
     path: Path
     header: tuple[str, ...]
     rows: tuple[Row, ...]
     encoding: str
     delimiter: str
+    notes: tuple[str, ...] = ()
 
 
 def decode(data: bytes, encoding: str | None) -> tuple[str, str]:
@@ -88,17 +97,20 @@ def _first_rows(text: str, delimiter: str) -> list[list[str]]:
     return rows
 
 
+def _usual_width(rows: list[list[str]]) -> tuple[int, int]:
+    """The most common width of the non-blank rows, and how many rows have it."""
+    widths = Counter(_width(row, 0) for row in rows if any(c.strip() for c in row))
+    return max(((count, width) for width, count in widths.items()),
+               default=(0, 0))[::-1]
+
+
 def sniff_delimiter(text: str) -> str:
-    """The delimiter under which the most early rows have the header's width."""
-    best, best_score = ",", (-1, -1)
+    """The delimiter under which the most early rows share one width (above 1)."""
+    best, best_score = ",", (0, 0)
     for delimiter in DELIMITERS:
-        rows = _first_rows(text, delimiter)
-        if not rows or len(rows[0]) < 2:
-            continue
-        width = len(rows[0])
-        score = (sum(1 for row in rows[1:] if len(row) == width), width)
-        if score > best_score:
-            best, best_score = delimiter, score
+        width, count = _usual_width(_first_rows(text, delimiter))
+        if width > 1 and (count, width) > best_score:
+            best, best_score = delimiter, (count, width)
     return best
 
 
@@ -116,13 +128,12 @@ def parse_table(path: Path, text: str, encoding: str) -> Table:
     offset = 0 if body is text else 1
     delimiter = delimiter or sniff_delimiter(body)
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
+    notes: list[str] = []
     try:
-        header = tuple(cell.strip() for cell in next(reader))
-    except StopIteration:
-        raise CsvError("the file is empty; expected a header row") from None
+        header = _header(reader, _usual_width(_first_rows(body, delimiter))[0],
+                         offset, notes)
     except csv.Error as error:
-        raise CsvError(f"line {1 + offset}: {error}") from None
-    _check_header(header)
+        raise CsvError(f"line {reader.line_num + offset}: {error}") from None
     rows: list[Row] = []
     start = reader.line_num + 1
     try:
@@ -137,7 +148,37 @@ def parse_table(path: Path, text: str, encoding: str) -> Table:
     except csv.Error as error:
         raise CsvError(f"line {start + offset}: {error}; a quote that opens a cell "
                        f"on this line is probably never closed") from None
-    return Table(path, header, tuple(rows), encoding, delimiter)
+    return Table(path, header, tuple(rows), encoding, delimiter, tuple(notes))
+
+
+def _header(reader: Any, width: int, offset: int, notes: list[str]
+            ) -> tuple[str, ...]:
+    """The header row: lines before it that are narrower than the table (a
+    report title, an export date) are skipped and noted; repeated names get
+    ` (2)`, ` (3)` so no column hides another."""
+    for _ in range(MAX_PREAMBLE + 1):
+        try:
+            cells = next(reader)
+        except StopIteration:
+            raise CsvError("the file is empty; expected a header row") from None
+        if _width(cells, 0) >= width or not width:
+            break
+    else:
+        raise CsvError(f"no header row in the first {MAX_PREAMBLE + 1} lines")
+    line = reader.line_num + offset
+    if line > 1 + offset:
+        notes.append(f"lines {1 + offset}-{line - 1} come before the header row "
+                     f"(line {line}) and are not read")
+    header: list[str] = []
+    for name in (cell.strip() for cell in cells):
+        unique, number = name, 2
+        while name and unique in header:
+            unique, number = f"{name} ({number})", number + 1
+        if unique != name:
+            notes.append(f"the column `{name}` appears twice in the header; the "
+                         f"second is read as `{unique}`")
+        header.append(unique)
+    return tuple(header)
 
 
 def _width(cells: list[str], header: int) -> int:
@@ -147,15 +188,6 @@ def _width(cells: list[str], header: int) -> int:
     while width > header and not cells[width - 1].strip():
         width -= 1
     return width
-
-
-def _check_header(header: tuple[str, ...]) -> None:
-    seen: set[str] = set()
-    for name in header:
-        if name and name in seen:
-            raise CsvError(f"line 1: the column `{name}` appears twice in the header; "
-                           f"rename one of them")
-        seen.add(name)
 
 
 def read_table(path: Path, encoding: str | None = None) -> Table:

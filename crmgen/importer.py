@@ -183,6 +183,7 @@ def _prepared(csv_path: Path, mapping: Mapping, options: Options, plan: Plan
         raise ImportRefusedError(f"{csv_path.name}: {error}") from None
     if table.encoding not in ("utf-8", "utf-8-sig"):
         plan.notices.append(f"{csv_path.name}: read as {table.encoding}")
+    plan.notices += [f"{csv_path.name}: {note}" for note in table.notes]
     return replace_values(table, mapping, plan)
 
 

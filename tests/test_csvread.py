@@ -36,11 +36,23 @@ def test_rows_know_their_number_and_lines() -> None:
     assert table.rows[0].where == "row 1, lines 2-3"
 
 
-def test_a_repeated_header_name_is_an_error(tmp_path: Path) -> None:
+def test_a_repeated_header_name_is_renamed_and_noted(tmp_path: Path) -> None:
     path = tmp_path / "x.csv"
-    path.write_text("a,b,a\n1,2,3\n")
-    with pytest.raises(CsvError, match="column `a` appears twice"):
-        read_table(path)
+    path.write_text("a,b,a,a\n1,2,3,4\n")
+    table = read_table(path)
+    assert table.header == ("a", "b", "a (2)", "a (3)")
+    assert table.rows[0].values["a (2)"] == "3"
+    assert "the column `a` appears twice in the header; the second is read as " \
+           "`a (2)`" in table.notes
+
+
+def test_title_lines_before_the_header_are_skipped_and_noted() -> None:
+    text = "Deals report\nExported 2024-05-01;\nName;Email;Stage\nA;a@x;won\n"
+    table = parse_table(Path("x.csv"), text, "utf-8")
+    assert table.delimiter == ";" and table.header == ("Name", "Email", "Stage")
+    assert (table.rows[0].number, table.rows[0].line) == (1, 4)
+    assert table.notes == ("lines 1-2 come before the header row (line 3) and are "
+                           "not read",)
 
 
 def test_excel_sep_line_and_trailing_empty_cells() -> None:

@@ -11,17 +11,42 @@ CLOSED = ("closed_on: 2026-05-01",)
 
 
 def _project(project: ProjectDir) -> None:
-    deal_client(project, "d1", "stage: won", *CLOSED,
-                log=("2026-05-01 stage: negotiation -> won, 70% -> 100%",))
-    deal_client(project, "d2", "stage: lost", "lost_reason: price", *CLOSED,
-                log=("2026-04-01 stage: lead -> qualified, 25% -> 45%",
-                     "2026-05-01 stage: qualified -> lost"))
-    deal_client(project, "d3", "stage: won", *CLOSED,
-                log=("2026-05-01 stage: proposal -> won",))
-    deal_client(project, "d4", "stage: lost", "lost_reason: price", *CLOSED,
-                log=("2026-05-01 stage: proposal -> lost",))
-    deal_client(project, "d5", "stage: won", *CLOSED,
-                log=("2026-05-01 stage: negotiation -> won",))
+    deal_client(
+        project,
+        "d1",
+        "stage: won",
+        *CLOSED,
+        log=("2026-05-01 stage: negotiation -> won, 70% -> 100%",),
+    )
+    deal_client(
+        project,
+        "d2",
+        "stage: lost",
+        "lost_reason: price",
+        *CLOSED,
+        log=(
+            "2026-04-01 stage: lead -> qualified, 25% -> 45%",
+            "2026-05-01 stage: qualified -> lost",
+        ),
+    )
+    deal_client(
+        project, "d3", "stage: won", *CLOSED, log=("2026-05-01 stage: proposal -> won",)
+    )
+    deal_client(
+        project,
+        "d4",
+        "stage: lost",
+        "lost_reason: price",
+        *CLOSED,
+        log=("2026-05-01 stage: proposal -> lost",),
+    )
+    deal_client(
+        project,
+        "d5",
+        "stage: won",
+        *CLOSED,
+        log=("2026-05-01 stage: negotiation -> won",),
+    )
     deal_client(project, "d6", "stage: lost", "lost_reason: price", *CLOSED)
 
 
@@ -33,7 +58,11 @@ def test_buckets_and_brier(project: ProjectDir) -> None:
     assert (report["closed"], report["deals"], report["without_history"]) == (6, 5, 1)
     buckets = {b["bucket"]: b for b in report["buckets"] if b["deals"]}
     assert {name: (b["deals"], b["won"]) for name, b in buckets.items()} == {
-        "40-50": (1, 0), "60-70": (2, 1), "70-80": (1, 1), "80-90": (1, 1)}
+        "40-50": (1, 0),
+        "60-70": (2, 1),
+        "70-80": (1, 1),
+        "80-90": (1, 1),
+    }
     assert buckets["60-70"]["predicted"] == 0.6
     assert buckets["60-70"]["observed"] is None  # 2 deals: suppressed
     # (0.3² + 0.45² + 0.4² + 0.6² + 0.2²) / 5 = 0.8525 / 5
@@ -42,8 +71,9 @@ def test_buckets_and_brier(project: ProjectDir) -> None:
 
 def test_observed_win_rate_per_stage(project: ProjectDir) -> None:
     _project(project)
-    stages = {s["stage"]: s for s in calibration(selection(project, "2026-06-01"))
-              ["stages"]}
+    stages = {
+        s["stage"]: s for s in calibration(selection(project, "2026-06-01"))["stages"]
+    }
     assert (stages["lead"]["deals"], stages["lead"]["won"]) == (6, 3)
     assert stages["lead"]["observed"] == 0.5
     assert stages["lead"]["default"] == 0.25
@@ -53,8 +83,13 @@ def test_observed_win_rate_per_stage(project: ProjectDir) -> None:
 
 
 def test_too_few_deals_suppress_the_score(project: ProjectDir) -> None:
-    deal_client(project, "d1", "stage: won", *CLOSED,
-                log=("2026-05-01 stage: negotiation -> won",))
+    deal_client(
+        project,
+        "d1",
+        "stage: won",
+        *CLOSED,
+        log=("2026-05-01 stage: negotiation -> won",),
+    )
     report = calibration(selection(project, "2026-06-01"))
     assert report["deals"] == 1
     assert report["brier"] is None

@@ -28,18 +28,50 @@ def test_buckets_of_dates() -> None:
 
 
 def _project(project: ProjectDir) -> None:
-    deal_client(project, "a", "stage: proposal", "probability: 50", "value: 1000",
-                "expected_close: 2026-03-20", "owner: ann")
-    deal_client(project, "b", "stage: lead", "value: 2000",
-                "expected_close: 2026-03-01", "owner: ann")
-    deal_client(project, "c", "stage: qualified", "value: 100.50",
-                "expected_close: 2027-02-28", "owner: bo")
-    deal_client(project, "d", "stage: negotiation", "value: 300",
-                "expected_close: 2027-03-01", "owner: bo")
-    deal_client(project, "e", "stage: proposal", "value: 999.99", "currency: USD",
-                "owner: ann")
-    deal_client(project, "f", "stage: won", "value: 5000", "closed_on: 2026-03-01",
-                "expected_close: 2026-03-20")
+    deal_client(
+        project,
+        "a",
+        "stage: proposal",
+        "probability: 50",
+        "value: 1000",
+        "expected_close: 2026-03-20",
+        "owner: ann",
+    )
+    deal_client(
+        project,
+        "b",
+        "stage: lead",
+        "value: 2000",
+        "expected_close: 2026-03-01",
+        "owner: ann",
+    )
+    deal_client(
+        project,
+        "c",
+        "stage: qualified",
+        "value: 100.50",
+        "expected_close: 2027-02-28",
+        "owner: bo",
+    )
+    deal_client(
+        project,
+        "d",
+        "stage: negotiation",
+        "value: 300",
+        "expected_close: 2027-03-01",
+        "owner: bo",
+    )
+    deal_client(
+        project, "e", "stage: proposal", "value: 999.99", "currency: USD", "owner: ann"
+    )
+    deal_client(
+        project,
+        "f",
+        "stage: won",
+        "value: 5000",
+        "closed_on: 2026-03-01",
+        "expected_close: 2026-03-20",
+    )
     deal_client(project, "g", "stage: lead", "expected_close: 2026-04-10")
 
 
@@ -68,8 +100,9 @@ def test_forecast_sums_by_bucket_currency_and_owner(project: ProjectDir) -> None
     assert (eur["deals"], eur["value"], eur["weighted"]) == (5, 3400.5, 1280.2)
     assert (dollars["deals"], dollars["weighted"]) == (1, 599.99)
     assert report["without_value"] == 1
-    ann = next(r for r in report["by_owner"]
-               if r["owner"] == "ann" and r["currency"] == "EUR")
+    ann = next(
+        r for r in report["by_owner"] if r["owner"] == "ann" and r["currency"] == "EUR"
+    )
     assert (ann["deals"], ann["value"], ann["weighted"]) == (2, 3000.0, 1000.0)
     assert (ann["weighted_overdue"], ann["weighted_12_months"]) == (500.0, 500.0)
 

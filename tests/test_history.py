@@ -11,8 +11,11 @@ from crmgen.loader import load_project
 
 
 def test_moves_are_per_deal_and_oldest_first_whatever_the_file_order(
-        project: ProjectDir) -> None:
-    project.client("multi", """\
+    project: ProjectDir,
+) -> None:
+    project.client(
+        "multi",
+        """\
         ---
         name: Multi
         first_contact: 2026-01-01
@@ -36,12 +39,15 @@ def test_moves_are_per_deal_and_oldest_first_whatever_the_file_order(
         ### 2026-01-15 09:00 stage: Tea: lead -> qualified
 
         ### 2026-01-10 stage: lead -> qualified
-        """)
+        """,
+    )
     loaded = load_project(project.root, dt.date(2026, 6, 1))
     history = stage_history(loaded.clients)
     coffee = history[("multi", "Coffee")]
     assert [(e.date.isoformat(), e.before, e.after) for e in coffee] == [
-        ("2026-01-15", "lead", "qualified"), ("2026-02-01", "qualified", "proposal")]
+        ("2026-01-15", "lead", "qualified"),
+        ("2026-02-01", "qualified", "proposal"),
+    ]
     assert coffee[0].probability_after == 45
     assert coffee[0].source == "log"
     assert coffee[0].line == 19
@@ -53,7 +59,9 @@ def test_moves_are_per_deal_and_oldest_first_whatever_the_file_order(
 
 
 def test_a_one_deal_client_needs_no_deal_name(project: ProjectDir) -> None:
-    project.client("solo", """\
+    project.client(
+        "solo",
+        """\
         ---
         name: Solo
         first_contact: 2026-01-01
@@ -63,6 +71,7 @@ def test_a_one_deal_client_needs_no_deal_name(project: ProjectDir) -> None:
         ## Log
 
         ### 2026-01-05 stage: lead -> qualified
-        """)
+        """,
+    )
     loaded = load_project(project.root, dt.date(2026, 6, 1))
     assert list(stage_history(loaded.clients)) == [("solo", "Solo")]

@@ -9,16 +9,35 @@ from crmgen.hygiene import hygiene
 
 
 def test_every_kind_of_gap_is_listed_where_it_is(project: ProjectDir) -> None:
-    deal_client(project, "h1", "stage: proposal", "probability: 25",
-                "expected_close: 2026-05-01", "value: 100",
-                "next_follow_up: 2026-06-10")
+    deal_client(
+        project,
+        "h1",
+        "stage: proposal",
+        "probability: 25",
+        "expected_close: 2026-05-01",
+        "value: 100",
+        "next_follow_up: 2026-06-10",
+    )
     deal_client(project, "h2", "stage: lead")
     deal_client(project, "h3", "stage: lost", "closed_on: 2026-05-01")
-    deal_client(project, "h4", "stage: lead", "value: 10", "expected_close: 2026-07-01",
-                "next_follow_up: 2026-06-10")
-    deal_client(project, "h5", "stage: negotiation", "probability: 40", "value: 5",
-                "expected_close: 2026-07-01", "next_follow_up: 2026-06-10",
-                log=("2026-05-01 stage: qualified -> negotiation",))
+    deal_client(
+        project,
+        "h4",
+        "stage: lead",
+        "value: 10",
+        "expected_close: 2026-07-01",
+        "next_follow_up: 2026-06-10",
+    )
+    deal_client(
+        project,
+        "h5",
+        "stage: negotiation",
+        "probability: 40",
+        "value: 5",
+        "expected_close: 2026-07-01",
+        "next_follow_up: 2026-06-10",
+        log=("2026-05-01 stage: qualified -> negotiation",),
+    )
     report = hygiene(selection(project, "2026-06-01"))
     found = [(i["issue"], i["client"], i["path"], i["line"]) for i in report["items"]]
     assert found == [

@@ -11,11 +11,24 @@ from crmgen.reports import REPORTS
 
 
 def _project(project: ProjectDir) -> None:
-    deal_client(project, "a", "stage: proposal", "value: 1234.5", "owner: ann",
-                "expected_close: 2026-07-10")
-    deal_client(project, "b", "stage: lost", "lost_reason: price", "value: 99",
-                "closed_on: 2026-05-02", "owner: bo",
-                log=("2026-05-02 stage: qualified -> lost",))
+    deal_client(
+        project,
+        "a",
+        "stage: proposal",
+        "value: 1234.5",
+        "owner: ann",
+        "expected_close: 2026-07-10",
+    )
+    deal_client(
+        project,
+        "b",
+        "stage: lost",
+        "lost_reason: price",
+        "value: 99",
+        "closed_on: 2026-05-02",
+        "owner: bo",
+        log=("2026-05-02 stage: qualified -> lost",),
+    )
 
 
 def test_json_holds_every_report(project: ProjectDir) -> None:
@@ -32,14 +45,16 @@ def test_json_holds_every_report(project: ProjectDir) -> None:
 
 def test_one_report_for_one_owner(project: ProjectDir) -> None:
     _project(project)
-    result = project.run("report", "reasons", "--owner", "bo", "--json",
-                         "--today", "2026-06-01")
+    result = project.run(
+        "report", "reasons", "--owner", "bo", "--json", "--today", "2026-06-01"
+    )
     assert result.status == 0, result
     document = json.loads(result.out)
     assert document["owner"] == "bo"
     assert list(document["reports"]) == ["reasons"]
     assert document["reports"]["reasons"]["reasons"][0]["stage_when_lost"] == {
-        "qualified": 1}
+        "qualified": 1
+    }
 
 
 def test_tables_show_the_same_figures(project: ProjectDir) -> None:

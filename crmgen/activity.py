@@ -6,7 +6,6 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from crmgen.derive import facts
 from crmgen.reportdata import NO_OWNER, ReportInput
 
 WEEKS = 12
@@ -29,7 +28,7 @@ def _silences(data: ReportInput) -> list[dict[str, Any]]:
     """Open clients, longest without contact first."""
     rows: list[dict[str, Any]] = []
     for client in data.clients:
-        fact = facts(client, data.config, data.today)
+        fact = data.facts[client.id]
         if not client.is_open or fact.days_since_contact is None:
             continue
         last = fact.last_contact

@@ -60,6 +60,8 @@ def _ordered(client: Client) -> list[LogEntry]:
 
 def log_events(client: Client) -> Iterable[StageEvent]:
     """The moves recorded by the client's `stage` entries, oldest first."""
+    if not any(entry.change is not None for entry in client.log):
+        return
     for entry in _ordered(client):
         change = entry.change
         if change is None:

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from crmgen.config import Config
-from crmgen.derive import facts
 from crmgen.reportdata import NO_OWNER, DealRow, ReportInput
 
 ISSUES = {
@@ -70,7 +69,7 @@ def hygiene(data: ReportInput) -> dict[str, Any]:
                 {"issue": issue, **row.as_ref(), "owner": row.owner, "message": message}
             )
     for client in data.clients:
-        if facts(client, data.config, data.today).no_next_step:
+        if data.facts[client.id].no_next_step:
             items.append(
                 {
                     "issue": "no-next-step",

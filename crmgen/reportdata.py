@@ -11,8 +11,10 @@ import datetime as dt
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from crmgen.config import Config
+from crmgen.derive import Facts, facts
 from crmgen.history import StageEvent, stage_history
 from crmgen.loader import Project
 from crmgen.model import Client, Deal
@@ -73,7 +75,7 @@ class DealRow:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ReportInput:
     """The selection every report works on: today, config, clients and deals."""
 
@@ -82,6 +84,11 @@ class ReportInput:
     owner: str | None
     clients: tuple[Client, ...]
     rows: tuple[DealRow, ...]
+
+    @cached_property
+    def facts(self) -> dict[str, Facts]:
+        """Each selected client's derived facts for today, by client id."""
+        return {c.id: facts(c, self.config, self.today) for c in self.clients}
 
 
 def report_input(project: Project, owner: str | None = None) -> ReportInput:

@@ -31,7 +31,7 @@ def _numeric(cell: str) -> bool:
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     """Columns padded to their widest cell; numbers right-aligned, text left."""
     if not rows:
-        return ["  (none)"]
+        return ["  " + "  ".join(h for h in headers if h), "  (none)"]
     columns = list(zip(headers, *rows, strict=True))
     widths = [max(len(cell) for cell in column) for column in columns]
     right = [all(_numeric(cell) for cell in column[1:]) for column in columns]
@@ -59,6 +59,8 @@ def _values(values: list[dict[str, Any]]) -> str:
 
 def forecast_text(report: dict[str, Any]) -> list[str]:
     lines = ["Forecast: open deals by expected close"]
+    if not report["currencies"]:
+        lines.append("  no open deals")
     for currency in report["currencies"]:
         rows = [
             [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import jinja2
 from markupsafe import Markup
 
 from crmgen.charts import Chart, Series, figure
@@ -169,6 +170,8 @@ def _calibration(report: dict[str, Any]) -> list[Markup]:
     ]
 
 
+LIST_LIMIT = 100  # rows of a long list on the page; the terminal and JSON keep all
+
 CHARTS = {
     "forecast": _forecast,
     "winloss": _winloss,
@@ -177,6 +180,13 @@ CHARTS = {
     "activity": _activity,
     "calibration": _calibration,
 }
+
+
+def render_reports(
+    env: jinja2.Environment, common: dict[str, Any], project: Project
+) -> str:
+    """`reports.html`: the site's common template variables plus the reports."""
+    return env.get_template("reports.html").render(common, **reports_context(project))
 
 
 def reports_context(project: Project) -> dict[str, Any]:
@@ -191,4 +201,5 @@ def reports_context(project: Project) -> dict[str, Any]:
         "amount": amount,
         "share": percent,
         "plain": plain,
+        "limit": LIST_LIMIT,
     }

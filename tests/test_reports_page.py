@@ -123,3 +123,16 @@ def test_user_text_is_escaped(project: ProjectDir) -> None:
 def test_every_report_has_its_section(project: ProjectDir, section: str) -> None:
     _project(project)
     assert f'<section class="report" id="{section}"' in _render(project, "2026-06-01")
+
+
+def test_long_lists_are_cut_on_the_page(
+    project: ProjectDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("crmgen.reports_page.LIST_LIMIT", 1)
+    deal_client(project, "a", "stage: lead")
+    deal_client(project, "b", "stage: lead")
+    html = _render(project, "2026-06-01")
+    table = re.search(r'id="hygiene-no-value".*?</table>', html, re.S)
+    assert table, html
+    assert "no-value: 2 (the first 1 shown" in table.group(0)
+    assert table.group(0).count("<tr><td>") == 1

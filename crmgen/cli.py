@@ -8,11 +8,11 @@ import sys
 from collections.abc import Sequence
 
 from crmgen import __version__
-from crmgen.commands import check, export, report
+from crmgen.commands import build, check, export, report
 from crmgen.commands.base import UsageError
 from crmgen.loader import ProjectNotFoundError
 
-COMMANDS = (check, export, report)
+COMMANDS = (check, export, build, report)
 
 
 def build_parser() -> argparse.ArgumentParser:

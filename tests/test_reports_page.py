@@ -2,41 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from typing import Any
 
-import jinja2
 import pytest
-from conftest import REPO, ProjectDir
+from conftest import ProjectDir
 from reportkit import deal_client
 
 from crmgen.loader import load_project
 from crmgen.report_text import amount
-from crmgen.reports_page import reports_context
-
-# The site's base.html comes from the site module; this stand-in has its blocks.
-BASE = (
-    "<!doctype html><title>{% block title %}{% endblock %}</title>"
-    "<main>{% block content %}{% endblock %}</main>"
-)
+from crmgen.site import render_site
 
 
 def _render(project: ProjectDir, today: str) -> str:
-    import datetime as dt
-
-    env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader(
-            [
-                jinja2.DictLoader({"base.html": BASE}),
-                jinja2.FileSystemLoader(REPO / "templates"),
-            ]
-        ),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-    )
+    """reports.html as `crmgen build` writes it."""
     loaded = load_project(project.root, dt.date.fromisoformat(today))
-    return env.get_template("reports.html").render(root="", **reports_context(loaded))
+    return render_site(loaded)["reports.html"].decode("utf-8")
 
 
 def _project(project: ProjectDir) -> None:

@@ -82,10 +82,21 @@ def log_events(client: Client) -> Iterable[StageEvent]:
         )
 
 
-def stage_history(clients: Iterable[Client]) -> dict[DealKey, tuple[StageEvent, ...]]:
-    """Each deal's moves, oldest first; deals without any are absent."""
+def stage_history(
+    clients: Iterable[Client], extra: Iterable[StageEvent] = ()
+) -> dict[DealKey, tuple[StageEvent, ...]]:
+    """Each deal's moves, oldest first; deals without any are absent.
+
+    extra: moves from elsewhere (source "git"); on the same day they follow
+    the moves the log records.
+    """
     history: dict[DealKey, list[StageEvent]] = {}
     for client in clients:
         for event in log_events(client):
             history.setdefault((event.client, event.deal), []).append(event)
-    return {key: tuple(events) for key, events in history.items()}
+    for event in extra:
+        history.setdefault((event.client, event.deal), []).append(event)
+    return {
+        key: tuple(sorted(events, key=lambda e: e.date))
+        for key, events in history.items()
+    }

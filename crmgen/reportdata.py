@@ -91,10 +91,15 @@ class ReportInput:
         return {c.id: facts(c, self.config, self.today) for c in self.clients}
 
 
-def report_input(project: Project, owner: str | None = None) -> ReportInput:
-    """The project's clients (only `owner`'s when given) and their deals."""
+def report_input(
+    project: Project, owner: str | None = None, extra: Iterable[StageEvent] = ()
+) -> ReportInput:
+    """The project's clients (only `owner`'s when given) and their deals.
+
+    extra: stage moves recovered from elsewhere (git), joined to the log's.
+    """
     clients = tuple(c for c in project.clients if owner is None or c.owner == owner)
-    history = stage_history(clients)
+    history = stage_history(clients, extra)
     rows = tuple(
         DealRow(client, deal, history.get((client.id, deal.title), ()))
         for client in clients

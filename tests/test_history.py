@@ -6,7 +6,7 @@ import datetime as dt
 
 from conftest import ProjectDir
 
-from crmgen.history import stage_history
+from crmgen.history import StageEvent, stage_history
 from crmgen.loader import load_project
 
 
@@ -75,3 +75,43 @@ def test_a_one_deal_client_needs_no_deal_name(project: ProjectDir) -> None:
     )
     loaded = load_project(project.root, dt.date(2026, 6, 1))
     assert list(stage_history(loaded.clients)) == [("solo", "Solo")]
+
+
+def test_moves_from_elsewhere_join_in_date_order(project: ProjectDir) -> None:
+    project.client(
+        "solo",
+        """\
+        ---
+        name: Solo
+        first_contact: 2026-01-01
+        stage: proposal
+        ---
+
+        ## Log
+
+        ### 2026-02-01 stage: qualified -> proposal
+        """,
+    )
+    loaded = load_project(project.root, dt.date(2026, 6, 1))
+    found = [
+        StageEvent(
+            "solo",
+            "Solo",
+            dt.date(2026, 2, 1),
+            "lead",
+            "qualified",
+            None,
+            None,
+            "git",
+            0,
+        ),
+        StageEvent(
+            "solo", "Solo", dt.date(2026, 1, 10), None, "lead", None, 25, "git", 0
+        ),
+    ]
+    history = stage_history(loaded.clients, found)[("solo", "Solo")]
+    assert [(e.date.isoformat(), e.after, e.source) for e in history] == [
+        ("2026-01-10", "lead", "git"),
+        ("2026-02-01", "proposal", "log"),
+        ("2026-02-01", "qualified", "git"),
+    ]

@@ -10,12 +10,12 @@ from crmgen.reportdata import NO_OWNER, DealRow, ReportInput
 
 ISSUES = {
     "past-expected-close": "expected close {expected} has passed",
-    "no-expected-close": "open deal without `expected_close`",
-    "no-value": "open deal without `value`",
-    "no-next-step": "open client without `next_follow_up`",
-    "default-probability": "probability {probability}% is the default of `{left}`, "
+    "no-expected-close": "open deal without expected_close",
+    "no-value": "open deal without value",
+    "no-next-step": "open client without next_follow_up",
+    "default-probability": "probability {probability}% is the default of {left}, "
     "a stage the deal has moved past",
-    "no-lost-reason": "lost deal without `lost_reason`",
+    "no-lost-reason": "lost deal without lost_reason",
 }
 
 

@@ -49,6 +49,6 @@ def test_every_kind_of_gap_is_listed_where_it_is(project: ProjectDir) -> None:
         ("default-probability", "h5", "clients/h5.md", 4),
         ("no-lost-reason", "h3", "clients/h3.md", 4),
     ]
-    assert "`lead`" in report["items"][4]["message"]
-    assert "`qualified`" in report["items"][5]["message"]
+    assert "default of lead," in report["items"][4]["message"]
+    assert "default of qualified," in report["items"][5]["message"]
     assert report["counts"]["no-next-step"] == 1

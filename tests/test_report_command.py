@@ -71,3 +71,12 @@ def test_unknown_report_is_a_usage_error(project: ProjectDir) -> None:
     result = project.run("report", "pipeline")
     assert result.status == 2
     assert "invalid choice" in result.err, result
+
+
+def test_errors_in_the_files_are_noted_off_stdout(project: ProjectDir) -> None:
+    _project(project)
+    project.write("clients/broken.md", "---\nname: [\n---\n")
+    result = project.run("report", "--json", "--today", "2026-06-01")
+    assert result.status == 0, result
+    assert json.loads(result.out)["reports"]["forecast"]["total"][0]["deals"] == 1
+    assert "1 error(s) in the files" in result.err, result

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from crmgen.commands.base import add_today, project_root, write_output
 from crmgen.loader import load_project
@@ -50,4 +51,11 @@ def run(args: argparse.Namespace) -> int:
     else:
         text = document_text(document)
     write_output(text, args.output)
+    if project.errors:
+        # The figures stand on the files that could be read; say so, off stdout.
+        print(
+            f"crmgen: {project.errors} error(s) in the files; the reports leave "
+            f"out what could not be read (run `crmgen check`)",
+            file=sys.stderr,
+        )
     return 0

@@ -34,7 +34,10 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
         return ["  " + "  ".join(h for h in headers if h), "  (none)"]
     columns = list(zip(headers, *rows, strict=True))
     widths = [max(len(cell) for cell in column) for column in columns]
-    right = [all(_numeric(cell) for cell in column[1:]) for column in columns]
+    # The first column names the row: always left-aligned.
+    right = [
+        i > 0 and all(_numeric(c) for c in col[1:]) for i, col in enumerate(columns)
+    ]
 
     def line(cells: Sequence[str]) -> str:
         parts = [

@@ -60,74 +60,43 @@ def _values(values: list[dict[str, Any]]) -> str:
     )
 
 
+def _cells(row: dict[str, Any], label: str, *keys: str) -> list[str]:
+    """A row's label, then its deal count and the amounts under `keys`."""
+    return [label, str(row["deals"]), *(amount(row[key]) for key in keys)]
+
+
+FORECAST_KEYS = ("value", "weighted", "p10", "p50", "p90")
+OWNER_KEYS = ("value", "weighted", "weighted_overdue", "weighted_12_months")
+
+
 def forecast_text(report: dict[str, Any]) -> list[str]:
     lines = ["Forecast: open deals by expected close"]
     if not report["currencies"]:
         lines.append("  no open deals")
     for currency in report["currencies"]:
         rows = [
-            [
-                r["bucket"],
-                str(r["deals"]),
-                amount(r["value"]),
-                amount(r["weighted"]),
-                amount(r["p10"]),
-                amount(r["p50"]),
-                amount(r["p90"]),
-            ]
+            _cells(r, r["bucket"], *FORECAST_KEYS)
             for r in report["rows"]
             if r["currency"] == currency and r["deals"]
         ]
         total = next(t for t in report["total"] if t["currency"] == currency)
-        rows.append(
-            [
-                "total",
-                str(total["deals"]),
-                amount(total["value"]),
-                amount(total["weighted"]),
-                amount(total["p10"]),
-                amount(total["p50"]),
-                amount(total["p90"]),
-            ]
-        )
-        lines += [
-            "",
-            f" {currency}",
-            *table(["month", "deals", "value", "weighted", "P10", "P50", "P90"], rows),
-        ]
-    lines += [
+        rows.append(_cells(total, "total", *FORECAST_KEYS))
+        headers = ["month", "deals", "value", "weighted", "P10", "P50", "P90"]
+        lines += ["", f" {currency}", *table(headers, rows)]
+    owners = [
+        _cells(r, f"{r['owner']} ({r['currency']})", *OWNER_KEYS)
+        for r in report["by_owner"]
+    ]
+    headers = ["owner", "deals", "value", "weighted", "overdue", "next 12 months"]
+    sim = report["simulation"]
+    return [
+        *lines,
         "",
         " By owner",
-        *table(
-            [
-                "owner",
-                "currency",
-                "deals",
-                "value",
-                "weighted",
-                "overdue",
-                "next 12 months",
-            ],
-            [
-                [
-                    r["owner"],
-                    r["currency"],
-                    str(r["deals"]),
-                    amount(r["value"]),
-                    amount(r["weighted"]),
-                    amount(r["weighted_overdue"]),
-                    amount(r["weighted_12_months"]),
-                ]
-                for r in report["by_owner"]
-            ],
-        ),
-    ]
-    sim = report["simulation"]
-    lines.append(
+        *table(headers, owners),
         f"  {report['without_value']} open deal(s) without a value; range "
-        f"from {sim['trials']:,} seeded trials (seed {sim['seed']})"
-    )
-    return lines
+        f"from {sim['trials']:,} seeded trials (seed {sim['seed']})",
+    ]
 
 
 def _groups(rows: list[dict[str, Any]], label: str) -> list[list[str]]:

@@ -236,11 +236,16 @@ def activity_text(report: dict[str, Any]) -> list[str]:
         [s["name"], s["owner"], plain(s["last_contact"]), str(s["days"])]
         for s in report["silences"]
     ]
-    return [
-        f"Activity {report['from']} to {report['to']}",
+    weeks = [
         *table(["week", "entries", *kinds], rows),
         "",
         *table(["week", *owners], by_owner),
+    ]
+    if not kinds:
+        weeks = ["  no log entries in these weeks"]
+    return [
+        f"Activity {report['from']} to {report['to']}",
+        *weeks,
         "",
         " Longest silences",
         *table(["client", "owner", "last contact", "days"], silent),

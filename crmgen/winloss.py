@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from crmgen.reportdata import (
+    MIN_DEALS,
     DealRow,
     ReportInput,
     cents,
@@ -24,12 +25,15 @@ def _values(rows: list[DealRow], currencies: list[str]) -> list[dict[str, Any]]:
     """Per currency: won and lost value and the win rate by value."""
     result: list[dict[str, Any]] = []
     for currency in currencies:
-        mine = [r for r in rows if r.deal.currency == currency and r.deal.value]
+        mine = [
+            r for r in rows if r.deal.currency == currency and r.deal.value is not None
+        ]
         if not mine:
             continue
         won = sum(cents(r.deal.value or 0) for r in mine if r.won)
         lost = sum(cents(r.deal.value or 0) for r in mine if r.lost)
-        share = round(won / (won + lost), 4) if len(mine) >= 5 and won + lost else None
+        enough = len(mine) >= MIN_DEALS and won + lost > 0
+        share = round(won / (won + lost), 4) if enough else None
         result.append(
             {
                 "currency": currency,

@@ -150,6 +150,14 @@ def _matched_existing(draft: Draft, client: Client, reason: str, options: Option
         plan.skipped += [Skip(row, f"{why}; not imported (use --update to merge)")
                          for row in draft.rows]
         return
+    earlier = next((d for path, _, _, d in plan.updates if path == client.path), None)
+    if earlier is not None:
+        # One merge per file and run: a second would be made from the old text.
+        plan.skipped += [Skip(row, f"{why}, and this import already merges "
+                                   f"{earlier.where} into it; import again with "
+                                   f"--update for these")
+                         for row in draft.rows]
+        return
     data = (project.root / client.path).read_bytes()
     merge = merge_text(data, client, draft, project)
     if merge.text is None:

@@ -376,3 +376,15 @@ def test_a_very_long_name_gets_a_short_id(project: ProjectDir) -> None:
     assert result.status == 0, result
     (path,) = (project.root / "clients").glob("*.md")
     assert len(path.stem) <= 80 and not path.stem.endswith("-")
+
+
+def test_two_groups_matching_one_client_merge_once(project: ProjectDir) -> None:
+    project.client("acme", "---\nname: Acme\nfirst_contact: 2024-01-01\n"
+                           "stage: lead\n---\n")
+    path = _csv(project, "Company,Email,Phone\nAcme,a@acme.example,1\n"
+                         "ACME Ltd,b@acme.example,2\n")
+    result = _import(project, path, "--update")
+    assert "row 2: skipped: `ACME Ltd` is already clients/acme.md (the same company " \
+           "name), and this import already merges row 1 into it" in result.out, result
+    text = (project.root / "clients/acme.md").read_text("utf-8")
+    assert "email: a@acme.example" in text and "b@acme" not in text

@@ -8,11 +8,12 @@ import sys
 from collections.abc import Sequence
 
 from crmgen import __version__
-from crmgen.commands import build, check, export
+from crmgen.commands import build, check, export, log, new, serve, today
+from crmgen.commands import set as set_command
 from crmgen.commands.base import UsageError
 from crmgen.loader import ProjectNotFoundError
 
-COMMANDS = (check, export, build)
+COMMANDS = (check, build, serve, new, log, set_command, today, export)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,12 +21,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="crmgen",
         description="A plain-text CRM: Markdown client files in, a pipeline board "
-                    "and reports out.")
+        "and reports out.",
+    )
     parser.add_argument("--version", action="version", version=f"crmgen {__version__}")
-    parser.add_argument("-C", dest="directory", metavar="DIR",
-                        help="run in the project at DIR instead of the current one")
-    parser.add_argument("-v", "--verbose", action="count", default=0,
-                        help="say more about what is happening (twice for debug)")
+    parser.add_argument(
+        "-C",
+        dest="directory",
+        metavar="DIR",
+        help="run in the project at DIR instead of the current one",
+    )
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="say more about what is happening (twice for debug)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for command in COMMANDS:
         command.register(sub)

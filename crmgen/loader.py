@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -61,13 +61,17 @@ def find_root(start: Path) -> Path:
             return folder
     raise ProjectNotFoundError(
         f"no crmgen project at or above {start}: a project is a folder holding "
-        f"{CONFIG_NAME} or {CLIENTS_DIR}/ (use -C DIR to point at one)")
+        f"{CONFIG_NAME} or {CLIENTS_DIR}/ (use -C DIR to point at one)"
+    )
 
 
 def is_skipped(name: str) -> bool:
     """Hidden and underscore names and editor leftovers are not clients."""
-    return (name.startswith((".", "_")) or name.endswith(("~", ".swp", ".swx", ".tmp"))
-            or name == "4913")
+    return (
+        name.startswith((".", "_"))
+        or name.endswith(("~", ".swp", ".swx", ".tmp"))
+        or name == "4913"
+    )
 
 
 def discover(root: Path) -> list[str]:
@@ -105,23 +109,38 @@ def id_clashes(paths: Iterable[str]) -> dict[str, list[Problem]]:
         if len(group) < 2:
             continue
         for path in group:
+            stem = path.rsplit("/", 1)[-1][:-3]
             others = ", ".join(other for other in group if other != path)
-            clashes.setdefault(path, []).append(Problem(
-                path, 1, "error", "id-clash",
-                f"client id `{path.rsplit('/', 1)[-1][:-3]}` clashes with {others}; "
-                f"ids must be unique across sub-folders and letter case, so rename "
-                f"one of them"))
+            clashes.setdefault(path, []).append(
+                Problem(
+                    path,
+                    1,
+                    "error",
+                    "id-clash",
+                    f"client id `{stem}` clashes with {others}; "
+                    f"ids must be unique across sub-folders and letter case, so rename "
+                    f"one of them",
+                )
+            )
     return clashes
 
 
-def read_client(root: Path, path: str, config: Config,
-                today: dt.date) -> tuple[Client | None, list[Problem]]:
+def read_client(
+    root: Path, path: str, config: Config, today: dt.date
+) -> tuple[Client | None, list[Problem]]:
     """Read, parse and check one client file; an unreadable file is a problem."""
     try:
         data = (root / path).read_bytes()
     except OSError as error:
-        return None, [Problem(path, 1, "error", "unreadable",
-                              f"cannot read the file: {error.strerror}")]
+        return None, [
+            Problem(
+                path,
+                1,
+                "error",
+                "unreadable",
+                f"cannot read the file: {error.strerror}",
+            )
+        ]
     client, problems = parse_client(path, data, config)
     if client is not None:
         problems += check_client(client, config, today)
@@ -133,21 +152,41 @@ def resolve_today(config: Config, today: dt.date | None) -> dt.date:
     return today or config.today or dt.date.today()
 
 
-def load_project(root: Path, today: dt.date | None = None,
-                 only: Iterable[str] | None = None) -> Project:
+Parsed = tuple[Client | None, list[Problem]]
+
+
+def assemble(
+    root: Path,
+    config: Config,
+    today: dt.date,
+    config_problems: list[Problem],
+    parsed: Mapping[str, Parsed],
+    paths: Iterable[str],
+) -> Project:
+    """A Project from parsed files; paths are all the project's client files,
+    so ids clashing with files outside `parsed` are still caught."""
+    clashes = id_clashes(paths)
+    problems = list(config_problems)
+    clients: list[Client] = []
+    for path in sorted(parsed):
+        client, found = parsed[path]
+        found = found + clashes.get(path, [])
+        if client is not None and path not in clashes:
+            clients.append(replace(client, problems=tuple(sorted(found))))
+        problems += found
+    return Project(
+        root, config, today, tuple(clients), tuple(sorted(problems)), len(parsed)
+    )
+
+
+def load_project(
+    root: Path, today: dt.date | None = None, only: Iterable[str] | None = None
+) -> Project:
     """Load every client file under root (or only the given relative paths)."""
     config, problems = load_config(root)
     day = resolve_today(config, today)
     paths = discover(root)
-    clashes = id_clashes(paths)
     wanted = paths if only is None else sorted(set(only))
-    clients: list[Client] = []
-    for path in wanted:
-        client, found = read_client(root, path, config, day)
-        found += clashes.get(path, [])
-        if client is not None and path not in clashes:
-            clients.append(replace(client, problems=tuple(sorted(found))))
-        problems += found
-    log.debug("loaded %d clients from %d files", len(clients), len(wanted))
-    return Project(root, config, day, tuple(clients), tuple(sorted(problems)),
-                   len(wanted))
+    parsed = {path: read_client(root, path, config, day) for path in wanted}
+    log.debug("loaded %d client files", len(wanted))
+    return assemble(root, config, day, problems, parsed, paths)

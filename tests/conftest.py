@@ -74,8 +74,12 @@ def cli() -> Callable[..., Result]:
     return run_cli
 
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
 
 
 @pytest.fixture(scope="session")
@@ -88,11 +92,14 @@ def chromium() -> Iterator[Any]:
         executable = None
     if executable is None:
         if os.environ.get("CI"):
-            pytest.fail("CI is set but chromium or playwright is missing: the browser "
-                        "tests must run in CI")
+            pytest.fail(
+                "CI is set but chromium or playwright is missing: the browser "
+                "tests must run in CI"
+            )
         pytest.skip("chromium or playwright is not installed (with CI set this fails)")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True,
-                                             args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
         yield browser
         browser.close()

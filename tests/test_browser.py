@@ -28,8 +28,9 @@ class Visit:
         self.dialogs: list[str] = []
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
-        self.page.on("console",
-                     lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on(
+            "console", lambda m: m.type == "error" and self.errors.append(m.text)
+        )
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("dialog", self._dialog)
 
@@ -116,8 +117,9 @@ def test_columns_count_and_total_as_data_json(visit: Visit, sample: Path) -> Non
         total = column.locator('[data-show="total"]').inner_text()
         weighted = column.locator('[data-show="weighted"]').inner_text()
         assert amounts(total) == expected(deals, "value", data["currency"]), stage
-        assert amounts(weighted) == expected(deals, "weighted_value",
-                                             data["currency"]), stage
+        assert amounts(weighted) == expected(
+            deals, "weighted_value", data["currency"]
+        ), stage
 
 
 def test_a_filter_narrows_the_cards_and_survives_a_reload(visit: Visit) -> None:
@@ -125,15 +127,18 @@ def test_a_filter_narrows_the_cards_and_survives_a_reload(visit: Visit) -> None:
     everyone = page.locator(".card:visible").count()
     page.select_option("#filter-owner", "anna")
     owners = page.locator(".card:visible").evaluate_all(
-        "cards => cards.map(c => c.dataset.owner)")
+        "cards => cards.map(c => c.dataset.owner)"
+    )
     assert owners and set(owners) == {"anna"} and len(owners) < everyone
     assert "Owner: anna" in page.locator("#filter-chips").inner_text()
     assert "owner=anna" in page.url
     page.reload()
     assert page.locator("#filter-owner").input_value() == "anna"
     assert page.locator(".card:visible").count() == len(owners)
-    shown = sum(int(n.inner_text()) for n in
-                page.locator('section.column [data-show="count"]').all())
+    shown = sum(
+        int(n.inner_text())
+        for n in page.locator('section.column [data-show="count"]').all()
+    )
     assert shown == len(owners)
 
     page.locator("body").press("/")
@@ -159,52 +164,78 @@ def test_a_card_leads_to_its_client_page(visit: Visit) -> None:
     assert page.url.endswith("/index.html")
 
 
-def test_the_follow_up_report_lists_overdue_clients_by_value(visit: Visit,
-                                                             sample: Path) -> None:
+def test_the_follow_up_report_lists_overdue_clients_by_value(
+    visit: Visit, sample: Path
+) -> None:
     data = json.loads((sample / "data.json").read_text("utf-8"))
 
     def weighted(client: dict[str, Any]) -> float:
-        return sum(d["weighted_value"] or 0 for d in client["deals"]
-                   if d["open"] and d["currency"] == data["currency"])
+        return sum(
+            d["weighted_value"] or 0
+            for d in client["deals"]
+            if d["open"] and d["currency"] == data["currency"]
+        )
 
-    overdue = sorted((c for c in data["clients"] if c["overdue"]),
-                     key=lambda c: (-weighted(c), c["name"].casefold(), c["id"]))
+    overdue = sorted(
+        (c for c in data["clients"] if c["overdue"]),
+        key=lambda c: (-weighted(c), c["name"].casefold(), c["id"]),
+    )
     page = visit.open("followups.html")
     rows = page.locator("#overdue .fu-row")
     assert rows.evaluate_all("rows => rows.map(r => r.dataset.client)") == [
-        c["id"] for c in overdue]
+        c["id"] for c in overdue
+    ]
     assert page.locator("#overdue .fu-name").first.inner_text() == overdue[0]["name"]
     page.select_option("#filter-owner", "ben")
-    owners = set(page.locator(".fu-row:visible").evaluate_all(
-        "rows => rows.map(r => r.dataset.owner)"))
+    owners = set(
+        page.locator(".fu-row:visible").evaluate_all(
+            "rows => rows.map(r => r.dataset.owner)"
+        )
+    )
     assert owners == {"ben"}
 
 
 def test_pages_load_only_from_the_site_folder(visit: Visit, sample: Path) -> None:
-    pages = ["index.html", "followups.html", "problems.html",
-             *(f"clients/{p.name}" for p in sorted((sample / "clients").iterdir()))]
+    pages = [
+        "index.html",
+        "followups.html",
+        "problems.html",
+        *(f"clients/{p.name}" for p in sorted((sample / "clients").iterdir())),
+    ]
     for relative in pages:
         page = visit.open(relative)
         assert page.locator("link[rel=stylesheet]").count() == 1
         assert page.evaluate("getComputedStyle(document.body).margin") == "0px", (
-            "the stylesheet did not load")
+            "the stylesheet did not load"
+        )
     assert visit.outside == []
 
 
 def test_hostile_notes_run_nothing(chromium: Any, hostile: Path) -> None:
     visit = Visit(chromium, hostile)
     try:
-        for relative in ("clients/evil-corp.html", "index.html", "followups.html",
-                         "problems.html", "index.html#q=%3Cimg%20src%3Dx%20onerror%3D"
-                         "alert(1)%3E&owner=%3C%2Fscript%3E"):
+        for relative in (
+            "clients/evil-corp.html",
+            "index.html",
+            "followups.html",
+            "problems.html",
+            "index.html#q=%3Cimg%20src%3Dx%20onerror%3D"
+            "alert(1)%3E&owner=%3C%2Fscript%3E",
+        ):
             page = visit.open(relative)
             page.mouse.move(200, 300)
             page.wait_for_timeout(100)
-            assert page.evaluate("document.querySelectorAll('injected, #injected, "
-                                 "iframe, svg script').length") == 0
+            assert (
+                page.evaluate(
+                    "document.querySelectorAll('injected, #injected, "
+                    "iframe, svg script').length"
+                )
+                == 0
+            )
             scripts = page.evaluate(
                 "Array.from(document.scripts).map(s => s.src.split('/').pop()"
-                " || s.type)")
+                " || s.type)"
+            )
             assert set(scripts) <= {"board.js", "application/json"}, scripts
         chips = page.locator("#filter-chips").inner_text()
         assert "<img src=x onerror=alert(1)>" in chips

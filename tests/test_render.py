@@ -62,7 +62,8 @@ def test_contact_targets_cannot_become_other_links() -> None:
 
 def test_problem_messages_quote_code_and_escape_the_rest() -> None:
     assert str(code_spans("key `<b>` is <i>odd</i>")) == (
-        "key <code>&lt;b&gt;</code> is &lt;i&gt;odd&lt;/i&gt;")
+        "key <code>&lt;b&gt;</code> is &lt;i&gt;odd&lt;/i&gt;"
+    )
 
 
 def test_embedded_json_cannot_end_its_script_element() -> None:

@@ -176,6 +176,15 @@
     });
     groups.forEach(recount);
     showChips(state, shownCount);
+    /* With a filter on, folded cards that match must be seen: unfold them. */
+    var filtering = keys.some(function (key) { return state[key]; });
+    Array.prototype.forEach.call(document.querySelectorAll("[data-more]"), function (more) {
+      if (filtering && !more.open) { more.open = true; more.setAttribute("data-unfolded", ""); }
+      if (!filtering && more.hasAttribute("data-unfolded")) {
+        more.open = false;
+        more.removeAttribute("data-unfolded");
+      }
+    });
   }
 
   function update() {

@@ -17,8 +17,8 @@ from markupsafe import Markup
 
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 # An image source loads when the page opens, so it may only be a plain relative
-# path: anything with a scheme, or `//host`, would leave the site folder.
-RELATIVE_SRC = re.compile(r"^(?![/\\])[^:\\]*$")
+# path: anything with a scheme, `//host`, `/` or `..` would leave the site folder.
+RELATIVE_SRC = re.compile(r"^(?![/\\])(?!.*\.\.)[^:\\]*$")
 TAGS = (nh3.ALLOWED_TAGS - {"area", "map"}) | {"input"}
 # Task-list boxes (disabled checkboxes) survive; any other <input> is removed.
 INPUT_VALUES = {

@@ -35,8 +35,11 @@ OTHER_INPUT = re.compile(
 
 def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
     """Keep an image's `src` only when it stays inside the site folder."""
-    if element == "img" and attribute == "src" and not RELATIVE_SRC.match(value):
-        return None
+    if element == "img" and attribute == "src":
+        # Percent-encoded dots and backslashes mean the same to a browser.
+        plain = value.lower().replace("%2e", ".").replace("%5c", "\\")
+        if not RELATIVE_SRC.match(plain):
+            return None
     return value
 
 

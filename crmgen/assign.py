@@ -37,8 +37,9 @@ def key_type(key: str, config: Config, in_deal: bool) -> str:
     if in_deal:
         specs = {name: spec.type for name, spec in DEAL_ITEM_SPECS.items()}
     else:
-        specs = {name: spec.type for name, spec in CLIENT_SPECS.items()
-                 if name != "deals"}
+        specs = {
+            name: spec.type for name, spec in CLIENT_SPECS.items() if name != "deals"
+        }
         specs.update(config.custom_fields)
     if key in specs:
         return specs[key]

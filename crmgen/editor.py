@@ -64,8 +64,9 @@ class ClientFile:
         return self.root / self.path
 
 
-def analyse(path: str, data: bytes, config: Config,
-            today: dt.date) -> tuple[Client | None, list[Problem]]:
+def analyse(
+    path: str, data: bytes, config: Config, today: dt.date
+) -> tuple[Client | None, list[Problem]]:
     """Parse and check one file's bytes, as `check` would."""
     client, problems = parse_client(path, data, config)
     if client is not None:
@@ -78,8 +79,9 @@ def open_client(root: Path, path: str, config: Config, today: dt.date) -> Client
     data = (root / path).read_bytes()
     client, problems = analyse(path, data, config, today)
     if client is None:
-        raise EditRefusedError(f"{path} cannot be read as a client; fix it first",
-                               problems)
+        raise EditRefusedError(
+            f"{path} cannot be read as a client; fix it first", problems
+        )
     try:
         text = TextLines.from_bytes(data)
     except UnicodeDecodeError:  # parse reports it first; kept for safety
@@ -87,8 +89,9 @@ def open_client(root: Path, path: str, config: Config, today: dt.date) -> Client
     return ClientFile(root, path, config, today, text, client, problems)
 
 
-def introduced(before: list[Problem], after: list[Problem],
-               severity: str) -> list[Problem]:
+def introduced(
+    before: list[Problem], after: list[Problem], severity: str
+) -> list[Problem]:
     """Problems of a severity in `after` that `before` did not have (lines aside)."""
     seen = Counter((p.code, p.message) for p in before if p.severity == severity)
     new = []
@@ -111,8 +114,10 @@ def prove(edit: ClientFile) -> tuple[Client, list[Problem]]:
     client, problems = analyse(edit.path, edit.text.to_bytes(), edit.config, edit.today)
     errors = introduced(edit.problems, problems, "error")
     if client is None or errors:
-        raise EditRefusedError(f"not changing {edit.path}: the edit would leave it "
-                               f"with errors", errors or problems)
+        raise EditRefusedError(
+            f"not changing {edit.path}: the edit would leave it with errors",
+            errors or problems,
+        )
     return client, introduced(edit.problems, problems, "warning")
 
 
@@ -125,8 +130,10 @@ def save(edit: ClientFile) -> list[Problem]:
     except FileNotFoundError:
         current = b""
     if digest_of(current) != edit.text.digest:
-        raise FileChangedError(f"{edit.path} changed on disk while crmgen was editing "
-                               f"it; nothing was written, run the command again")
+        raise FileChangedError(
+            f"{edit.path} changed on disk while crmgen was editing "
+            f"it; nothing was written, run the command again"
+        )
     # Through a symbolic link, edit the file it points at and keep the link.
     target = Path(os.path.realpath(edit.full_path))
     remove_leftovers(target)
@@ -172,7 +179,7 @@ def _write_unnamed(path: Path, data: bytes, status: os.stat_result) -> Path | No
     try:
         view = memoryview(data)
         while view:
-            view = view[os.write(handle, view):]
+            view = view[os.write(handle, view) :]
         os.fsync(handle)
         with contextlib.suppress(PermissionError):  # only root may give files away
             os.fchown(handle, status.st_uid, status.st_gid)

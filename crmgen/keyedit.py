@@ -74,12 +74,15 @@ def deal(text: TextLines, title: str) -> Mapping:
         titles.append(name)
         if name == title:
             if item.flow_style:
-                raise EditError(f"deal `{title}` is written in flow style "
-                                f"(`{{...}}`); edit it by hand")
+                raise EditError(
+                    f"deal `{title}` is written in flow style "
+                    f"(`{{...}}`); edit it by hand"
+                )
             last = max(span.last for span in key_spans(text, item).values())
             return Mapping(item, last + 1)
-    raise EditError(f"no deal titled `{title}`; the deals are "
-                    f"{', '.join(f'`{t}`' for t in titles)}")
+    raise EditError(
+        f"no deal titled `{title}`; the deals are {', '.join(f'`{t}`' for t in titles)}"
+    )
 
 
 def key_spans(text: TextLines, mapping: yn.MappingNode) -> dict[str, KeySpan]:
@@ -88,8 +91,9 @@ def key_spans(text: TextLines, mapping: yn.MappingNode) -> dict[str, KeySpan]:
     for key, value in mapping.value:
         # A key given twice is an error the parser reports; it reads the first.
         if isinstance(key, yn.ScalarNode) and str(key.value) not in spans:
-            spans[str(key.value)] = KeySpan(key, value, key.start_mark.line + 1,
-                                            _last_line(text, key, value))
+            spans[str(key.value)] = KeySpan(
+                key, value, key.start_mark.line + 1, _last_line(text, key, value)
+            )
     return spans
 
 
@@ -117,24 +121,33 @@ def set_key(text: TextLines, mapping: Mapping, key: str, written: str) -> None:
     line = text.lines[span.first]
     value = span.value
     one_line = span.first == span.last == value.start_mark.line + 1
-    if one_line and isinstance(value, yn.ScalarNode) and yn.is_null(value) and \
-            value.start_mark.index == value.end_mark.index:
+    if (
+        one_line
+        and isinstance(value, yn.ScalarNode)
+        and yn.is_null(value)
+        and value.start_mark.index == value.end_mark.index
+    ):
         colon = line.index(":", span.key.end_mark.column)
-        text.replace(span.first, span.first + 1,
-                     [f"{line[:colon + 1]} {written}{line[colon + 1:]}"])
+        text.replace(
+            span.first,
+            span.first + 1,
+            [f"{line[: colon + 1]} {written}{line[colon + 1 :]}"],
+        )
     elif one_line:
         start, stop = value.start_mark.column, value.end_mark.column
         text.replace(span.first, span.first + 1, [line[:start] + written + line[stop:]])
     else:
         colon = line.index(":", span.key.end_mark.column)
-        rest = line[colon + 1:]
+        rest = line[colon + 1 :]
         comment = rest if rest.strip().startswith("#") else ""
-        text.replace(span.first, span.last + 1,
-                     [f"{line[:colon + 1]} {written}{comment}"])
+        text.replace(
+            span.first, span.last + 1, [f"{line[: colon + 1]} {written}{comment}"]
+        )
 
 
-def _add_key(text: TextLines, mapping: Mapping, spans: dict[str, KeySpan], key: str,
-             written: str) -> None:
+def _add_key(
+    text: TextLines, mapping: Mapping, spans: dict[str, KeySpan], key: str, written: str
+) -> None:
     """Add a key after the mapping's last one, indented like its keys."""
     indent = min((span.key.start_mark.column for span in spans.values()), default=0)
     text.insert(mapping.end, [f"{' ' * indent}{key}: {written}"])
@@ -145,7 +158,7 @@ def remove_key(text: TextLines, mapping: Mapping, key: str) -> bool:
     span = key_spans(text, mapping.node).get(key)
     if span is None:
         return False
-    if text.lines[span.first][:span.key.start_mark.column].strip():
+    if text.lines[span.first][: span.key.start_mark.column].strip():
         raise EditError(f"`{key}` starts its deal's `- ` line; edit it by hand")
     text.replace(span.first, span.last + 1, [])
     return True

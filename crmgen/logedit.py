@@ -36,23 +36,36 @@ class NewEntry:
     def matches(self, entry: LogEntry) -> bool:
         """Whether a parsed entry reads back as this one."""
         return (entry.date, entry.time, entry.kind, entry.summary, entry.body) == (
-            self.date, self.time, self.kind, self.summary,
-            "\n".join(self.body_lines()))
+            self.date,
+            self.time,
+            self.kind,
+            self.summary,
+            "\n".join(self.body_lines()),
+        )
 
 
 def add_entry(text: TextLines, client: Client, entry: NewEntry) -> int:
     """Insert the entry; returns the line index of its heading."""
     start = closing_line(text) + 1
     found = headings(text.lines, start)
-    log_at = next((index for index, level, title in found
-                   if level == 2 and title.lower() == "log"), None)
+    log_at = next(
+        (
+            index
+            for index, level, title in found
+            if level == 2 and title.lower() == "log"
+        ),
+        None,
+    )
     block = [entry.heading(), *entry.body_lines()]
     if log_at is None:
         return _new_log(text, block)
-    log_end = next((index for index, level, _t in found
-                    if index > log_at and level <= 2), len(text.lines))
-    heads = [index for index, level, _t in found
-             if log_at < index < log_end and level == 3]
+    log_end = next(
+        (index for index, level, _t in found if index > log_at and level <= 2),
+        len(text.lines),
+    )
+    heads = [
+        index for index, level, _t in found if log_at < index < log_end and level == 3
+    ]
     gap = _gap(text, heads, log_at)
     before = _insert_before(client, entry)
     if before is not None:
@@ -76,6 +89,7 @@ def _new_log(text: TextLines, block: list[str]) -> int:
 
 def _gap(text: TextLines, heads: list[int], log_at: int) -> int:
     """How many blank lines the file puts before an entry's heading."""
+
     def blanks(index: int) -> int:
         count = 0
         while index - count - 1 > log_at and not text.lines[index - count - 1].strip():
@@ -92,10 +106,15 @@ def _insert_before(client: Client, new: NewEntry) -> int | None:
     """The line index of the entry the new one goes before; None: after them all."""
     newest_first = client.newest_first is not False
     for entry in client.log:
-        same_day_later = entry.date == new.date and entry.time is not None and \
-            new.time is not None and entry.time > new.time
-        if newest_first and (entry.date < new.date or
-                             (entry.date == new.date and not same_day_later)):
+        same_day_later = (
+            entry.date == new.date
+            and entry.time is not None
+            and new.time is not None
+            and entry.time > new.time
+        )
+        if newest_first and (
+            entry.date < new.date or (entry.date == new.date and not same_day_later)
+        ):
             return entry.line - 1
         if not newest_first and (entry.date > new.date or same_day_later):
             return entry.line - 1

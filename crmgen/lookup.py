@@ -27,8 +27,9 @@ def candidates(project: Project) -> list[Candidate]:
     A file that cannot be parsed is still found by its id (its name is ""), so
     the command can say what is wrong with it rather than that it is missing.
     """
-    found = [Candidate(client.id, client.path, client.name)
-             for client in project.clients]
+    found = [
+        Candidate(client.id, client.path, client.name) for client in project.clients
+    ]
     known = {candidate.path for candidate in found}
     for path in discover(project.root):
         if path not in known:
@@ -53,7 +54,8 @@ def find_client(query: str, choices: list[Candidate]) -> Candidate:
             listed = "\n".join(f"  {c.id}  {c.name}  ({c.path})" for c in found)
             raise ClientNotFoundError(
                 f"`{query}` matches {len(found)} clients; name one of them by id:\n"
-                f"{listed}")
+                f"{listed}"
+            )
     raise ClientNotFoundError(f"no client matches `{query}`{_suggest(query, choices)}")
 
 

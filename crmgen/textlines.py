@@ -50,8 +50,9 @@ class TextLines:
 
     def to_bytes(self) -> bytes:
         """The file's bytes, every untouched line exactly as it was read."""
-        body = "".join(line + end for line, end in zip(self.lines, self.endings,
-                                                       strict=True))
+        body = "".join(
+            line + end for line, end in zip(self.lines, self.endings, strict=True)
+        )
         return ((BOM if self.bom else "") + body).encode("utf-8")
 
     def replace(self, start: int, stop: int, new: Sequence[str]) -> None:
@@ -62,16 +63,19 @@ class TextLines:
         """
         no_final = bool(self.lines) and self.endings[-1] == ""
         at_end = stop == len(self.lines)
-        endings = [self.endings[start + i] if start + i < stop else self.newline
-                   for i in range(len(new))]
+        endings = [
+            self.endings[start + i] if start + i < stop else self.newline
+            for i in range(len(new))
+        ]
         if at_end and no_final:
             # The file had no final newline: the new last line goes without too.
             endings = [ending or self.newline for ending in endings]
             if new:
                 endings[-1] = ""
             if start > 0:
-                self.endings[start - 1] = "" if not new else (
-                    self.endings[start - 1] or self.newline)
+                self.endings[start - 1] = (
+                    "" if not new else (self.endings[start - 1] or self.newline)
+                )
         self.lines[start:stop] = list(new)
         self.endings[start:stop] = endings
 

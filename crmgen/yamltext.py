@@ -39,8 +39,7 @@ def read_back(written: str) -> Any:
 def reads_as_text(written: str, text: str) -> bool:
     """Whether `key: <written>` reads back as exactly the text `text`."""
     node = _compose_value(written)
-    return isinstance(node, yn.ScalarNode) and node.tag == yn.STR and \
-        node.value == text
+    return isinstance(node, yn.ScalarNode) and node.tag == yn.STR and node.value == text
 
 
 def double_quoted(text: str) -> str:
@@ -53,8 +52,13 @@ def _escape(char: str) -> str:
     if char in _SIMPLE_ESCAPES:
         return _SIMPLE_ESCAPES[char]
     code = ord(char)
-    printable = code == 0x09 or 0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF or \
-        0xE000 <= code <= 0xFFFD or code >= 0x10000
+    printable = (
+        code == 0x09
+        or 0x20 <= code <= 0x7E
+        or 0xA0 <= code <= 0xD7FF
+        or 0xE000 <= code <= 0xFFFD
+        or code >= 0x10000
+    )
     if printable and char not in _BREAKS:
         return char
     return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
@@ -75,8 +79,10 @@ def format_text(text: str, style: str | None = None) -> str:
 
     style: the quoting the value had before ("'", '"' or ""), kept when it can be.
     """
-    candidates = {"'": [single_quoted(text), double_quoted(text)],
-                  '"': [double_quoted(text)]}.get(style or "", [])
+    candidates = {
+        "'": [single_quoted(text), double_quoted(text)],
+        '"': [double_quoted(text)],
+    }.get(style or "", [])
     candidates += [text, double_quoted(text)]
     if _ambiguous(text):
         candidates.remove(text)
@@ -101,14 +107,21 @@ def format_scalar(raw: str, style: str | None = None) -> str:
     the checker would (`probability: 150` is reported there); else quoted.
     """
     node = _compose_value(raw)
-    if raw and raw == raw.strip() and isinstance(node, yn.ScalarNode) and \
-            not node.style and node.value == raw and "#" not in raw:
+    if (
+        raw
+        and raw == raw.strip()
+        and isinstance(node, yn.ScalarNode)
+        and not node.style
+        and node.value == raw
+        and "#" not in raw
+    ):
         return raw
     return format_text(raw, style)
 
 
 def format_list(items: list[str]) -> str:
     """Texts as a flow list: `[a, "0123", "b, c"]`."""
+
     def item_text(item: str) -> str:
         plain = format_text(item)
         # In a flow list `,`, `[`, `]`, `{` and `}` end a plain item.

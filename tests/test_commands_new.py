@@ -13,21 +13,45 @@ from crmgen.parse import parse_client
 
 
 def test_new_writes_the_given_fields(project: ProjectDir) -> None:
-    result = project.run("new", "Müller & Söhne", "--phone", "0123 45", "--email",
-                         "a@b.example", "--tag", "vip", "--tag", "no", "--value",
-                         "1200", "--next", "2026-03-01", "--owner", "mei",
-                         "--today", "2026-02-10")
+    result = project.run(
+        "new",
+        "Müller & Söhne",
+        "--phone",
+        "0123 45",
+        "--email",
+        "a@b.example",
+        "--tag",
+        "vip",
+        "--tag",
+        "no",
+        "--value",
+        "1200",
+        "--next",
+        "2026-03-01",
+        "--owner",
+        "mei",
+        "--today",
+        "2026-02-10",
+    )
     assert result.status == 0, result
     assert result.out.splitlines()[0] == "clients/muller-sohne.md"
     data = (project.root / "clients/muller-sohne.md").read_bytes()
-    client, problems = parse_client("clients/muller-sohne.md", data,
-                                    load_config(project.root)[0])
+    client, problems = parse_client(
+        "clients/muller-sohne.md", data, load_config(project.root)[0]
+    )
     assert client is not None and problems == []
     assert client.name == "Müller & Söhne"
     assert dict(client.front_matter) == {
-        "name": "Müller & Söhne", "email": "a@b.example", "phone": "0123 45",
-        "owner": "mei", "tags": ["vip", "no"], "first_contact": "2026-02-10",
-        "next_follow_up": "2026-03-01", "stage": "lead", "value": 1200}
+        "name": "Müller & Söhne",
+        "email": "a@b.example",
+        "phone": "0123 45",
+        "owner": "mei",
+        "tags": ["vip", "no"],
+        "first_contact": "2026-02-10",
+        "next_follow_up": "2026-03-01",
+        "stage": "lead",
+        "value": 1200,
+    }
     assert client.deals[0].probability_written is False
     assert client.log_line is not None and client.log == ()
 
@@ -50,7 +74,8 @@ def test_a_name_without_letters_is_refused(project: ProjectDir, name: str) -> No
 
 
 def test_an_existing_id_in_any_folder_or_case_is_never_overwritten(
-        project: ProjectDir) -> None:
+    project: ProjectDir,
+) -> None:
     existing = project.write("clients/archive/Acme-Corp.md", "keep me\n")
     result = project.run("new", "ACME corp")
     assert result.status == 1, result
@@ -67,7 +92,9 @@ def test_an_unknown_stage_is_refused(project: ProjectDir) -> None:
 
 
 def test_the_stage_defaults_to_the_first_configured(project: ProjectDir) -> None:
-    project.write("crmgen.toml", """
+    project.write(
+        "crmgen.toml",
+        """
         [[stages]]
         name = "inbox"
         probability = 10
@@ -76,7 +103,8 @@ def test_the_stage_defaults_to_the_first_configured(project: ProjectDir) -> None
         name = "won"
         probability = 100
         open = false
-        """)
+        """,
+    )
     result = project.run("new", "Acme", "--today", "2026-02-10")
     assert result.status == 0, result
     assert "stage: inbox\n" in (project.root / "clients/acme.md").read_text()

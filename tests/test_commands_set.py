@@ -40,8 +40,9 @@ DEALS = """
 
 def front_matter(project: ProjectDir, client_id: str) -> dict[str, object]:
     path = f"clients/{client_id}.md"
-    client, _ = parse_client(path, (project.root / path).read_bytes(),
-                             load_config(project.root)[0])
+    client, _ = parse_client(
+        path, (project.root / path).read_bytes(), load_config(project.root)[0]
+    )
     assert client is not None
     return dict(client.front_matter)
 
@@ -53,14 +54,18 @@ def test_a_stage_change_logs_the_move_and_probabilities(project: ProjectDir) -> 
     assert result.status == 0, result
     removed, added = line_diff(before, path.read_bytes())
     assert removed == [b"stage: lead  # moved after demo\n"]
-    assert added == [b"stage: proposal  # moved after demo\n",
-                     b"### 2026-02-10 stage: lead -> proposal, 25% -> 60%\n", b"\n"]
+    assert added == [
+        b"stage: proposal  # moved after demo\n",
+        b"### 2026-02-10 stage: lead -> proposal, 25% -> 60%\n",
+        b"\n",
+    ]
 
 
 def test_a_written_probability_is_kept_by_a_stage_change(project: ProjectDir) -> None:
     path = project.client("acme", DEALS)
-    result = project.run("set", "acme", "stage=negotiation", "--deal", "Pilot",
-                         "--today", "2026-02-10")
+    result = project.run(
+        "set", "acme", "stage=negotiation", "--deal", "Pilot", "--today", "2026-02-10"
+    )
     assert result.status == 0, result
     text = path.read_text()
     assert "    stage: negotiation\n    probability: 70\n" in text
@@ -68,7 +73,8 @@ def test_a_written_probability_is_kept_by_a_stage_change(project: ProjectDir) ->
 
 
 def test_text_values_are_quoted_when_yaml_would_change_them(
-        project: ProjectDir) -> None:
+    project: ProjectDir,
+) -> None:
     path = project.client("acme", ONE_DEAL)
     result = project.run("set", "acme", "phone=0456", "contact=no", "website=a: b")
     assert result.status == 0, result
@@ -84,12 +90,16 @@ def test_lost_needs_a_reason_and_sets_closed_on(project: ProjectDir) -> None:
     assert refused.status == 1, refused
     assert "lost_reason" in refused.err
     assert path.read_bytes() == before
-    done = project.run("set", "acme", "stage=lost", "lost_reason=price",
-                       "--today", "2026-02-10")
+    done = project.run(
+        "set", "acme", "stage=lost", "lost_reason=price", "--today", "2026-02-10"
+    )
     assert done.status == 0, done
     fm = front_matter(project, "acme")
     assert (fm["stage"], fm["lost_reason"], fm["closed_on"]) == (
-        "lost", "price", "2026-02-10")
+        "lost",
+        "price",
+        "2026-02-10",
+    )
     assert "### 2026-02-10 stage: lead -> lost, 25% -> 0%" in path.read_text()
 
 
@@ -98,13 +108,16 @@ def test_a_value_the_checker_rejects_is_refused(project: ProjectDir) -> None:
     before = path.read_bytes()
     result = project.run("set", "acme", "probability=150")
     assert result.status == 1, result
-    assert "clients/acme.md:7: error: `probability` must be a whole number from 0 " \
-           "to 100, found 150" in result.out
+    assert (
+        "clients/acme.md:7: error: `probability` must be a whole number from 0 "
+        "to 100, found 150" in result.out
+    )
     assert path.read_bytes() == before
 
 
 def test_an_unknown_stage_is_refused_with_the_checkers_message(
-        project: ProjectDir) -> None:
+    project: ProjectDir,
+) -> None:
     path = project.client("acme", ONE_DEAL)
     before = path.read_bytes()
     result = project.run("set", "acme", "stage=proposl")
@@ -143,9 +156,11 @@ def test_a_list_value(project: ProjectDir) -> None:
 
 
 def test_a_key_given_twice_is_changed_where_the_parser_reads_it(
-        project: ProjectDir) -> None:
-    path = project.client("acme", ONE_DEAL.replace("value: 1000", "value: 1000\n"
-                                                   "    stage: won"))
+    project: ProjectDir,
+) -> None:
+    path = project.client(
+        "acme", ONE_DEAL.replace("value: 1000", "value: 1000\n    stage: won")
+    )
     result = project.run("set", "acme", "stage=qualified", "--today", "2026-02-10")
     assert result.status == 0, result
     assert front_matter(project, "acme")["stage"] == "qualified"
@@ -158,12 +173,17 @@ def test_renaming_a_deal_and_changing_it_at_once(project: ProjectDir) -> None:
     assert result.status == 0, result
     deals = front_matter(project, "acme")["deals"]
     assert isinstance(deals, list)
-    assert deals[0] == {"title": "Big pilot", "stage": "proposal", "probability": 70,
-                        "value": 5}
+    assert deals[0] == {
+        "title": "Big pilot",
+        "stage": "proposal",
+        "probability": 70,
+        "value": 5,
+    }
 
 
 def test_a_lost_reason_outside_the_projects_list_is_refused(
-        project: ProjectDir) -> None:
+    project: ProjectDir,
+) -> None:
     project.write("crmgen.toml", 'lost_reasons = ["price", "timing"]\n')
     path = project.client("acme", ONE_DEAL)
     before = path.read_bytes()

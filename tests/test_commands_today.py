@@ -13,11 +13,15 @@ from crmgen.loader import load_project
 
 
 def client(project: ProjectDir, client_id: str, extra: str, owner: str = "mei") -> None:
-    project.client(client_id, (
-        f"---\nname: {client_id.title()}\nphone: \"+1 555 {len(client_id)}\"\n"
-        f"email: {client_id}@x.example\nowner: {owner}\nfirst_contact: 2026-01-02\n"
-        f"{extra}\n---\n\n## Log\n\n### 2026-02-01 call: talked prices\n"
-        f"They want a discount.\n").encode())
+    project.client(
+        client_id,
+        (
+            f'---\nname: {client_id.title()}\nphone: "+1 555 {len(client_id)}"\n'
+            f"email: {client_id}@x.example\nowner: {owner}\nfirst_contact: 2026-01-02\n"
+            f"{extra}\n---\n\n## Log\n\n### 2026-02-01 call: talked prices\n"
+            f"They want a discount.\n"
+        ).encode(),
+    )
 
 
 @pytest.fixture
@@ -27,8 +31,9 @@ def calls(project: ProjectDir) -> ProjectDir:
     client(project, "due", "stage: lead\nnext_follow_up: 2026-02-10")
     client(project, "quiet", "stage: lead\nnext_follow_up: 2026-04-01", owner="bob")
     client(project, "fine", "stage: lead\nnext_follow_up: 2026-02-20")
-    client(project, "done", "stage: won\nclosed_on: 2026-01-05\n"
-                            "next_follow_up: 2026-01-09")
+    client(
+        project, "done", "stage: won\nclosed_on: 2026-01-05\nnext_follow_up: 2026-01-09"
+    )
     return project
 
 
@@ -42,8 +47,10 @@ def test_overdue_most_valuable_first_then_due_then_stale(calls: ProjectDir) -> N
     assert "Overdue (4)" in out  # big, small, due, fine; done is closed
     assert "(done)" not in out
     assert "Stale (1)" in out
-    assert "phone +1 555 3  ·  email big@x.example  ·  last contact 2026-02-01 " \
-           "(27 days ago)" in out
+    assert (
+        "phone +1 555 3  ·  email big@x.example  ·  last contact 2026-02-01 "
+        "(27 days ago)" in out
+    )
     assert "2026-02-01 call: talked prices — They want a discount." in out
 
 
@@ -59,8 +66,9 @@ class Terminal(io.StringIO):
         return True
 
 
-def test_colour_on_a_terminal_unless_no_color(calls: ProjectDir,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_colour_on_a_terminal_unless_no_color(
+    calls: ProjectDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("NO_COLOR", raising=False)
     assert today.wants_colour(Terminal())
     assert not today.wants_colour(io.StringIO())

@@ -28,8 +28,11 @@ def _corpus() -> list[Path]:
         return samples
     out = Path(__file__).resolve().parent / ".corpus"
     if not (out / "clients").is_dir():
-        subprocess.run([sys.executable, str(GENERATOR), "--clients", "40", "--out",
-                        str(out)], check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, str(GENERATOR), "--clients", "40", "--out", str(out)],
+            check=True,
+            capture_output=True,
+        )
     return samples + sorted((out / "clients").glob("*.md"))
 
 
@@ -54,13 +57,15 @@ def _parse(root: Path, name: str) -> Client:
 
 
 def _entries(client: Client) -> Counter[tuple[Any, ...]]:
-    return Counter((e.date.isoformat(), e.time, e.kind, e.summary, e.body)
-                   for e in client.log)
+    return Counter(
+        (e.date.isoformat(), e.time, e.kind, e.summary, e.body) for e in client.log
+    )
 
 
 def _key_lines(lines: list[bytes], keys: tuple[str, ...]) -> bool:
-    return all(line.decode().strip().removeprefix("- ").split(":")[0] in keys
-               for line in lines)
+    return all(
+        line.decode().strip().removeprefix("- ").split(":")[0] in keys for line in lines
+    )
 
 
 @pytest.fixture(params=FILES, ids=[path.name for path in FILES])
@@ -72,8 +77,20 @@ def sample(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path, str]:
 def test_log_adds_only_the_entry_and_the_keys(sample: tuple[Path, str]) -> None:
     root, name = sample
     before, data = _parse(root, name), (root / "clients" / name).read_bytes()
-    result = run_cli("-C", str(root), "log", name[:-3], "call", "round trip",
-                     "--body", "Said hello.", "--next", "2027-06-15", "--today", TODAY)
+    result = run_cli(
+        "-C",
+        str(root),
+        "log",
+        name[:-3],
+        "call",
+        "round trip",
+        "--body",
+        "Said hello.",
+        "--next",
+        "2027-06-15",
+        "--today",
+        TODAY,
+    )
     assert result.status == 0, result
     after = _parse(root, name)
     expected = dict(before.front_matter, next_follow_up="2027-06-15")
@@ -86,10 +103,15 @@ def test_log_adds_only_the_entry_and_the_keys(sample: tuple[Path, str]) -> None:
     removed, added = line_diff(data, (root / "clients" / name).read_bytes())
     assert _key_lines(removed, ("next_follow_up", "last_contact")), removed
     heading = f"### {TODAY} call: round trip".encode()
-    body = [line for line in added if not _key_lines([line], (
-        "next_follow_up", "last_contact"))]
+    body = [
+        line
+        for line in added
+        if not _key_lines([line], ("next_follow_up", "last_contact"))
+    ]
     assert [line.rstrip(b"\r\n") for line in body if line.strip()] == [
-        heading, b"Said hello."], added
+        heading,
+        b"Said hello.",
+    ], added
 
 
 def test_set_changes_only_its_keys(sample: tuple[Path, str]) -> None:
@@ -97,8 +119,18 @@ def test_set_changes_only_its_keys(sample: tuple[Path, str]) -> None:
     before, data = _parse(root, name), (root / "clients" / name).read_bytes()
     several = "deals" in before.front_matter
     deal = ["--deal", before.deals[0].title] if several else []
-    result = run_cli("-C", str(root), "set", name[:-3], "value=4321", "owner=no",
-                     "phone=0123", *deal, "--today", TODAY)
+    result = run_cli(
+        "-C",
+        str(root),
+        "set",
+        name[:-3],
+        "value=4321",
+        "owner=no",
+        "phone=0123",
+        *deal,
+        "--today",
+        TODAY,
+    )
     assert result.status == 0, result
     after = _parse(root, name)
     expected = dict(before.front_matter, owner="no", phone="0123")
@@ -108,8 +140,7 @@ def test_set_changes_only_its_keys(sample: tuple[Path, str]) -> None:
         assert after.deals[0].value == 4321
         assert after.deals[1:] == before.deals[1:]
         expected.pop("deals")
-        assert {k: v for k, v in after.front_matter.items() if k != "deals"} == \
-            expected
+        assert {k: v for k, v in after.front_matter.items() if k != "deals"} == expected
         expected = dict(after.front_matter)
     assert dict(after.front_matter) == expected
     assert _entries(after) == _entries(before) and after.notes == before.notes
@@ -127,8 +158,9 @@ def test_a_stage_change_adds_only_the_stage_entry(sample: tuple[Path, str]) -> N
     target = "qualified" if deal.stage != "qualified" else "proposal"
     several = "deals" in before.front_matter
     options = ["--deal", deal.title] if several else []
-    result = run_cli("-C", str(root), "set", name[:-3], f"stage={target}", *options,
-                     "--today", TODAY)
+    result = run_cli(
+        "-C", str(root), "set", name[:-3], f"stage={target}", *options, "--today", TODAY
+    )
     assert result.status == 0, result
     after = _parse(root, name)
     assert after.deals[0].stage == target

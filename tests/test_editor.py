@@ -55,14 +55,17 @@ def test_an_edit_that_brings_an_error_is_refused(project: ProjectDir) -> None:
         save(edit)
     assert [p.format() for p in refused.value.problems] == [
         "clients/acme.md:4: error: `first_contact` must be a date written YYYY-MM-DD, "
-        "found 'soon'"]
+        "found 'soon'"
+    ]
     assert path.read_bytes() == before
 
 
 def test_an_error_the_file_already_had_does_not_block_an_edit(
-        project: ProjectDir) -> None:
-    path = project.client("acme", ACME.replace("stage: lead", "stage: lead\n"
-                                               "    probability: 200"))
+    project: ProjectDir,
+) -> None:
+    path = project.client(
+        "acme", ACME.replace("stage: lead", "stage: lead\n    probability: 200")
+    )
     result = project.run("set", "acme", "value=10")
     assert result.status == 0, result
     assert "value: 10\n" in path.read_text()
@@ -78,7 +81,8 @@ def test_permissions_are_kept_and_no_temporary_is_left(project: ProjectDir) -> N
 
 
 def test_without_unnamed_files_a_named_temporary_is_used(
-        project: ProjectDir, monkeypatch: pytest.MonkeyPatch) -> None:
+    project: ProjectDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delattr(os, "O_TMPFILE", raising=False)
     path = project.client("acme", ACME)
     path.chmod(0o604)
@@ -89,8 +93,7 @@ def test_without_unnamed_files_a_named_temporary_is_used(
     assert sorted(p.name for p in path.parent.iterdir()) == ["acme.md"]
 
 
-def test_a_linked_client_file_is_edited_through_its_link(
-        project: ProjectDir) -> None:
+def test_a_linked_client_file_is_edited_through_its_link(project: ProjectDir) -> None:
     real = project.write("elsewhere/acme.md", textwrap.dedent(ACME).lstrip())
     link = project.root / "clients" / "acme.md"
     link.symlink_to(real)
@@ -125,13 +128,29 @@ SLOW_WRITER = textwrap.dedent("""
 
 
 def test_a_writer_killed_mid_write_leaves_the_original_intact(
-        project: ProjectDir) -> None:
+    project: ProjectDir,
+) -> None:
     path = project.client("acme", ACME)
     before = path.read_bytes()
     child = subprocess.Popen(
-        [sys.executable, "-c", SLOW_WRITER, "-C", str(project.root), "log", "acme",
-         "call", "--body", "x" * 100_000, "--today", "2026-02-10"],
-        stdout=subprocess.PIPE, text=True, cwd=REPO)
+        [
+            sys.executable,
+            "-c",
+            SLOW_WRITER,
+            "-C",
+            str(project.root),
+            "log",
+            "acme",
+            "call",
+            "--body",
+            "x" * 100_000,
+            "--today",
+            "2026-02-10",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+    )
     try:
         assert child.stdout is not None
         assert child.stdout.readline() == "writing\n"

@@ -100,8 +100,9 @@ def test_a_deals_key_is_changed_inside_that_deal_only() -> None:
 def test_a_new_deal_key_is_indented_like_its_keys() -> None:
     text = lines(DEALS)
     keyedit.set_key(text, keyedit.deal(text, "Pilot"), "value", "500")
-    assert "    stage: lead   # first\n    value: 500\n  - title: Rollout\n" in \
-        result(text)
+    assert "    stage: lead   # first\n    value: 500\n  - title: Rollout\n" in result(
+        text
+    )
 
 
 def test_an_unknown_deal_is_named_with_the_deals_there_are() -> None:

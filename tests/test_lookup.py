@@ -14,9 +14,17 @@ CHOICES = [
 ]
 
 
-@pytest.mark.parametrize(("query", "found"), [
-    ("acme", "acme"), ("acme corp", "acme"), ("ACME LABS", "acme-labs"),
-    ("bo", "bolt"), ("nut", "bolt"), ("acme-l", "acme-labs")])
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("acme", "acme"),
+        ("acme corp", "acme"),
+        ("ACME LABS", "acme-labs"),
+        ("bo", "bolt"),
+        ("nut", "bolt"),
+        ("acme-l", "acme-labs"),
+    ],
+)
 def test_one_match(query: str, found: str) -> None:
     assert find_client(query, CHOICES).id == found
 
@@ -34,13 +42,16 @@ def test_no_match_suggests_the_closest() -> None:
 
 def test_the_command_exits_2_for_an_ambiguous_client(project: ProjectDir) -> None:
     for client_id, name in (("acme", "Acme Corp"), ("acme-labs", "Acme Labs")):
-        project.client(client_id, f"""
+        project.client(
+            client_id,
+            f"""
             ---
             name: {name}
             stage: lead
             first_contact: 2026-01-02
             ---
-            """)
+            """,
+        )
     result = project.run("log", "ac", "call")
     assert result.status == 2, result
     assert "acme-labs" in result.err

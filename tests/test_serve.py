@@ -15,6 +15,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import REPO
@@ -326,3 +327,30 @@ def test_binding_beyond_this_machine_warns(tmp_path: Path) -> None:
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=10)
+
+
+@pytest.mark.browser
+def test_open_page_reloads_itself_after_a_save(served: Served, chromium: Any) -> None:
+    page = chromium.new_page()
+    try:
+        page.goto(served.url + "clients/harbour-dental.html")
+        assert page.locator("h1").first.inner_text().startswith("Harbour Dental")
+        page.wait_for_timeout(300)  # the event stream connects
+        target = served.clients / "harbour-dental.md"
+        target.write_text(
+            target.read_text(encoding="utf-8").replace(
+                "name: Harbour Dental", "name: Harbour Dental Reloaded"
+            ),
+            encoding="utf-8",
+        )
+        page.wait_for_function(
+            "document.querySelector('h1').innerText.includes('Reloaded')", timeout=15000
+        )
+        page.goto(served.url + "index.html")
+        page.wait_for_timeout(300)
+        assert page.locator(".banner-error").count() == 0
+        target.write_bytes(b"---\nname: [x\n")
+        page.wait_for_selector(".banner-error", timeout=15000)
+        assert served.alive()
+    finally:
+        page.close()

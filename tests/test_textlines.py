@@ -23,10 +23,15 @@ def test_bytes_round_trip(data: bytes) -> None:
     assert TextLines.from_bytes(data).to_bytes() == data
 
 
-@given(st.lists(st.sampled_from(["a", "", "  ", "é", "\r", "x\r"]), max_size=8),
-       st.sampled_from(["\n", "\r\n"]), st.booleans(), st.booleans())
-def test_any_text_round_trips(parts: list[str], newline: str, bom: bool,
-                              final: bool) -> None:
+@given(
+    st.lists(st.sampled_from(["a", "", "  ", "é", "\r", "x\r"]), max_size=8),
+    st.sampled_from(["\n", "\r\n"]),
+    st.booleans(),
+    st.booleans(),
+)
+def test_any_text_round_trips(
+    parts: list[str], newline: str, bom: bool, final: bool
+) -> None:
     text = newline.join(parts) + (newline if final else "")
     data = (("\ufeff" if bom else "") + text).encode("utf-8")
     assert TextLines.from_bytes(data).to_bytes() == data

@@ -16,9 +16,31 @@ def read_back(written: str) -> object:
     return yn.written(root.value[0][1])
 
 
-@pytest.mark.parametrize("text", ["no", "Yes", "off", "0123", "12:30", "2026-01-05",
-                                  "a: b", "x #y", "#x", "- x", "@x", "*x", "", " a",
-                                  "null", "~", "1e3", "12.5", "|", "%x"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no",
+        "Yes",
+        "off",
+        "0123",
+        "12:30",
+        "2026-01-05",
+        "a: b",
+        "x #y",
+        "#x",
+        "- x",
+        "@x",
+        "*x",
+        "",
+        " a",
+        "null",
+        "~",
+        "1e3",
+        "12.5",
+        "|",
+        "%x",
+    ],
+)
 def test_text_yaml_would_coerce_is_quoted(text: str) -> None:
     written = format_text(text)
     assert written != text

@@ -15,9 +15,11 @@ from crmgen.lookup import ClientNotFoundError, candidates, find_client
 
 def add_client(parser: argparse.ArgumentParser) -> None:
     """The CLIENT argument of every command that edits one client."""
-    parser.add_argument("client", metavar="CLIENT",
-                        help="the client's id, a unique start of it, or its name "
-                             "(any letter case)")
+    parser.add_argument(
+        "client",
+        metavar="CLIENT",
+        help="the client's id, a unique start of it, or its name (any letter case)",
+    )
 
 
 def open_named(args: argparse.Namespace) -> tuple[Project, ClientFile]:
@@ -31,8 +33,9 @@ def open_named(args: argparse.Namespace) -> tuple[Project, ClientFile]:
     return project, open_client(root, found.path, project.config, project.today)
 
 
-def run_edit(args: argparse.Namespace,
-             change: Callable[[Project, ClientFile], str]) -> int:
+def run_edit(
+    args: argparse.Namespace, change: Callable[[Project, ClientFile], str]
+) -> int:
     """Open the client, apply change (which returns what it did), save, report.
 
     Exit status 0 when written, 1 when refused (the problems are printed).

@@ -16,30 +16,46 @@ from crmgen.loader import CLIENTS_DIR, discover, resolve_today
 from crmgen.yamltext import format_list, format_scalar, format_text
 
 # Options in the order their keys are written, and how each is written.
-TEXT_OPTIONS = {"company": "C", "contact": "P", "email": "E", "phone": "T",
-                "owner": "O", "source": "S"}
+TEXT_OPTIONS = {
+    "company": "C",
+    "contact": "P",
+    "email": "E",
+    "phone": "T",
+    "owner": "O",
+    "source": "S",
+}
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
-        "new", help="create a client file",
+        "new",
+        help="create a client file",
         description="Create clients/<id>.md, the id made from NAME (lowercase ASCII "
-                    "letters, digits and hyphens, accents folded), with "
-                    "`first_contact` today, the first configured stage unless "
-                    "--stage is given, and an empty `## Log`. Prints the path. "
-                    "Never overwrites: an id that clashes with an existing client "
-                    "(in any sub-folder or letter case) is refused.")
+        "letters, digits and hyphens, accents folded), with "
+        "`first_contact` today, the first configured stage unless "
+        "--stage is given, and an empty `## Log`. Prints the path. "
+        "Never overwrites: an id that clashes with an existing client "
+        "(in any sub-folder or letter case) is refused.",
+    )
     parser.add_argument("name", metavar="NAME", help="the client's name")
     for option, metavar in TEXT_OPTIONS.items():
-        parser.add_argument(f"--{option}", metavar=metavar,
-                            help=f"the client's `{option}`")
-    parser.add_argument("--tag", action="append", default=[], metavar="T",
-                        help="a tag (repeat for several)")
+        parser.add_argument(
+            f"--{option}", metavar=metavar, help=f"the client's `{option}`"
+        )
+    parser.add_argument(
+        "--tag",
+        action="append",
+        default=[],
+        metavar="T",
+        help="a tag (repeat for several)",
+    )
     parser.add_argument("--value", metavar="V", help="the expected deal value")
-    parser.add_argument("--stage", metavar="S",
-                        help="the stage (default: the first configured one)")
-    parser.add_argument("--next", type=parse_date, metavar="YYYY-MM-DD",
-                        help="the next follow-up date")
+    parser.add_argument(
+        "--stage", metavar="S", help="the stage (default: the first configured one)"
+    )
+    parser.add_argument(
+        "--next", type=parse_date, metavar="YYYY-MM-DD", help="the next follow-up date"
+    )
     add_today(parser)
     parser.set_defaults(run=run)
 
@@ -50,24 +66,31 @@ def run(args: argparse.Namespace) -> int:
     today = resolve_today(config, args.today)
     client_id = slugify(args.name)
     if not client_id:
-        return _fail(f"the name {args.name!r} has no letters or digits to make an id "
-                     f"from; give the client a name with some")
+        return _fail(
+            f"the name {args.name!r} has no letters or digits to make an id "
+            f"from; give the client a name with some"
+        )
     clash = _existing(root, client_id)
     if clash is not None:
-        return _fail(f"a client with the id `{client_id}` already exists: {clash}; "
-                     f"nothing was written")
+        return _fail(
+            f"a client with the id `{client_id}` already exists: {clash}; "
+            f"nothing was written"
+        )
     path = f"{CLIENTS_DIR}/{client_id}.md"
     data = _text(args, today.isoformat(), args.stage or config.stage_names[0])
     client, problems = analyse(path, data, config, today)
     errors = [problem for problem in problems if problem.severity == "error"]
     if client is None or errors:
-        print(f"crmgen: not creating {path}: the values given would be errors",
-              file=sys.stderr)
+        print(
+            f"crmgen: not creating {path}: the values given would be errors",
+            file=sys.stderr,
+        )
         print_problems(errors or problems)
         return 1
     if not _create(root / path, data):
-        return _fail(f"{path} appeared while crmgen was writing it; nothing was "
-                     f"written")
+        return _fail(
+            f"{path} appeared while crmgen was writing it; nothing was written"
+        )
     print(path)
     print_problems(problems)
     return 0

@@ -13,8 +13,11 @@ from crmgen.derive import Facts, facts
 from crmgen.loader import Project, load_project
 from crmgen.model import Client
 
-SECTIONS = (("overdue", "Overdue", "31"), ("today", "Due today", "33"),
-            ("stale", "Stale", "36"))
+SECTIONS = (
+    ("overdue", "Overdue", "31"),
+    ("today", "Due today", "33"),
+    ("stale", "Stale", "36"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,17 +30,20 @@ class Call:
     @property
     def weighted(self) -> float:
         """The weighted value of the client's open deals, to rank by."""
-        return sum(deal.weighted_value or 0.0 for deal in self.client.deals
-                   if deal.is_open)
+        return sum(
+            deal.weighted_value or 0.0 for deal in self.client.deals if deal.is_open
+        )
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
-        "today", help="the call list: overdue, due today, stale",
+        "today",
+        help="the call list: overdue, due today, stale",
         description="Print today's call list: overdue follow-ups (most valuable "
-                    "first), follow-ups due today, then stale clients, each with "
-                    "phone, email, last contact and the newest log entry. Colour on "
-                    "a terminal unless NO_COLOR is set.")
+        "first), follow-ups due today, then stale clients, each with "
+        "phone, email, last contact and the newest log entry. Colour on "
+        "a terminal unless NO_COLOR is set.",
+    )
     parser.add_argument("--owner", metavar="O", help="only this owner's clients")
     add_today(parser)
     parser.set_defaults(run=run)
@@ -57,8 +63,13 @@ def sections(project: Project, owner: str | None) -> dict[str, list[Call]]:
             found["today"].append(call)
         elif fact.stale:
             found["stale"].append(call)
-    found["overdue"].sort(key=lambda c: (-c.weighted, c.client.next_follow_up or
-                                         project.today, c.client.id))
+    found["overdue"].sort(
+        key=lambda c: (
+            -c.weighted,
+            c.client.next_follow_up or project.today,
+            c.client.id,
+        )
+    )
     found["today"].sort(key=lambda c: (-c.weighted, c.client.id))
     found["stale"].sort(key=lambda c: (-(c.facts.days_since_contact or 0), c.client.id))
     return found
@@ -74,28 +85,37 @@ def describe(call: Call, project: Project) -> list[str]:
     deals = [d for d in client.deals if d.is_open and d.weighted_value]
     if deals:
         head += f", {call.weighted:,.0f} {deals[0].currency} weighted"
-    contact = [f"{key} {client.text(key)}" for key in ("contact", "phone", "email")
-               if client.text(key)]
-    last = "never" if fact.last_contact is None else \
-        f"{fact.last_contact} ({fact.days_since_contact} days ago)"
+    contact = [
+        f"{key} {client.text(key)}"
+        for key in ("contact", "phone", "email")
+        if client.text(key)
+    ]
+    last = (
+        "never"
+        if fact.last_contact is None
+        else f"{fact.last_contact} ({fact.days_since_contact} days ago)"
+    )
     lines = [head, "    " + "  ·  ".join([*contact, f"last contact {last}"])]
     entry = fact.last_entry
     if entry is not None:
         said = f": {entry.summary}" if entry.summary else ""
-        first = _clip(entry.body.strip().split("\n", 1)[0]) if entry.body.strip() \
-            else ""
-        lines.append(f"    {entry.date} {entry.kind}{said}" +
-                     (f" — {first}" if first else ""))
+        first = (
+            _clip(entry.body.strip().split("\n", 1)[0]) if entry.body.strip() else ""
+        )
+        lines.append(
+            f"    {entry.date} {entry.kind}{said}" + (f" — {first}" if first else "")
+        )
     return lines
 
 
 def _clip(text: str, width: int = 90) -> str:
     """A line cut to width characters, with an ellipsis when it was longer."""
-    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def render(project: Project, owner: str | None, colour: bool) -> str:
     """The whole call list as text."""
+
     def paint(text: str, code: str) -> str:
         return f"\x1b[{code}m{text}\x1b[0m" if colour else text
 

@@ -110,7 +110,7 @@ SECTIONS: tuple[tuple[str, str, str, Keep, Order], ...] = (
         lambda r, week: r.facts.stale,
         _longest_silent,
     ),
-)  # fmt: skip - one section a line reads as the table it is
+)
 
 
 def build_sections(

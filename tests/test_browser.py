@@ -291,3 +291,19 @@ def test_hostile_notes_run_nothing(chromium: Any, hostile: Path) -> None:
         visit.assert_clean()
     finally:
         visit.context.close()
+
+
+def test_without_javascript_the_board_is_complete(chromium: Any, sample: Path) -> None:
+    data = json.loads((sample / "data.json").read_text("utf-8"))
+    context = chromium.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"file://{sample.resolve()}/index.html")
+        open_deals = [d for c in data["clients"] for d in c["deals"] if d["open"]]
+        assert page.locator(".card").count() == len(open_deals)
+        assert page.locator(".card:visible").count() == len(open_deals)
+        assert not page.locator("#filters").is_visible()
+        counts = page.locator('section.column [data-show="count"]').all_inner_texts()
+        assert sum(map(int, counts)) == len(open_deals)
+    finally:
+        context.close()

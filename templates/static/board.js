@@ -17,6 +17,7 @@
   var labels = { q: "Search", owner: "Owner", tag: "Tag" };
   var keys = ["q", "owner", "tag"].filter(function (key) { return controls[key]; });
 
+  form.hidden = false;
   items.forEach(function (item) {
     item.crmTags = JSON.parse(item.getAttribute("data-tags") || "[]");
   });
@@ -169,7 +170,8 @@
 
   function apply(state) {
     var shownCount = 0;
-    items.forEach(function (item) {
+    form.hidden = false;
+  items.forEach(function (item) {
       var keep = matches(item, state);
       item.hidden = !keep;
       if (keep) { shownCount += 1; }

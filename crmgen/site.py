@@ -23,8 +23,9 @@ from crmgen.followups import build_sections
 from crmgen.loader import Project
 from crmgen.model import Client, LogEntry
 from crmgen.render import SYMBOLS, environment, static_source
+from crmgen.reports_page import render_reports
 
-STATIC_FILES = ("site.css", "board.js")
+STATIC_FILES = ("site.css", "board.js", "reports.css")
 # Front-matter keys the client page shows in its own places, not under "Details".
 SHOWN_ELSEWHERE = frozenset(
     {
@@ -153,14 +154,14 @@ def board_data(site: Site) -> dict[str, Any]:
 
 
 def render_summary_pages(env: jinja2.Environment, site: Site) -> dict[str, str]:
-    """The pages that summarise every client: board, follow-ups, problems."""
+    """The pages that summarise every client: board, follow-ups, reports, problems."""
     project = site.project
     board = build_board(project.clients, site.facts, project.config, project.today)
     sections = build_sections(
         project.clients, site.facts, project.config, project.today
     )
     data = board_data(site)
-    return {
+    pages = {
         "index.html": env.get_template("board.html").render(
             _common(site, "board", ""), board=board, data=data
         ),
@@ -174,6 +175,10 @@ def render_summary_pages(env: jinja2.Environment, site: Site) -> dict[str, str]:
             _common(site, "problems", "")
         ),
     }
+    if ("reports.html", "Reports") in site.nav:
+        pages["reports.html"] = render_reports(env, _common(site, "reports", ""),
+                                               project)
+    return pages
 
 
 def machine_files(project: Project) -> dict[str, bytes]:

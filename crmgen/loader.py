@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from crmgen.checks import check_client
-from crmgen.config import CONFIG_NAME, Config, load_config
+from crmgen.config import CONFIG_NAME, Config, config_from_bytes, load_config
 from crmgen.model import Client, Problem
 from crmgen.parse import parse_client
 
 log = logging.getLogger(__name__)
 
 CLIENTS_DIR = "clients"
+
+# The project's files as (relative path, bytes) pairs, from elsewhere than the disk.
+Source = Callable[[], Iterable[tuple[str, bytes]]]
 
 
 class ProjectNotFoundError(Exception):
@@ -122,6 +125,12 @@ def read_client(root: Path, path: str, config: Config,
     except OSError as error:
         return None, [Problem(path, 1, "error", "unreadable",
                               f"cannot read the file: {error.strerror}")]
+    return parse_and_check(path, data, config, today)
+
+
+def parse_and_check(path: str, data: bytes, config: Config,
+                    today: dt.date) -> tuple[Client | None, list[Problem]]:
+    """Parse one client file's bytes and run the rules over the result."""
     client, problems = parse_client(path, data, config)
     if client is not None:
         problems += check_client(client, config, today)
@@ -133,17 +142,38 @@ def resolve_today(config: Config, today: dt.date | None) -> dt.date:
     return today or config.today or dt.date.today()
 
 
+def is_client_path(path: str) -> bool:
+    """Whether a relative path names a client file, as discover would find it."""
+    parts = path.split("/")
+    return (len(parts) > 1 and parts[0] == CLIENTS_DIR and path.lower().endswith(".md")
+            and not any(is_skipped(part) for part in parts[1:]))
+
+
 def load_project(root: Path, today: dt.date | None = None,
-                 only: Iterable[str] | None = None) -> Project:
-    """Load every client file under root (or only the given relative paths)."""
-    config, problems = load_config(root)
+                 only: Iterable[str] | None = None,
+                 source: Source | None = None) -> Project:
+    """Load every client file under root (or only the given relative paths).
+
+    source: the project's files as (relative path, bytes) pairs, e.g. read from
+    git, instead of the disk; its `crmgen.toml`, if any, is the configuration.
+    """
+    if source is not None:
+        files = dict(source())
+        raw = files.pop(CONFIG_NAME, None)
+        config, problems = config_from_bytes(raw) if raw is not None else (Config(), [])
+        paths = sorted(path for path in files if is_client_path(path))
+    else:
+        config, problems = load_config(root)
+        paths = discover(root)
     day = resolve_today(config, today)
-    paths = discover(root)
     clashes = id_clashes(paths)
     wanted = paths if only is None else sorted(set(only))
     clients: list[Client] = []
     for path in wanted:
-        client, found = read_client(root, path, config, day)
+        if source is None:
+            client, found = read_client(root, path, config, day)
+        else:
+            client, found = parse_and_check(path, files[path], config, day)
         found += clashes.get(path, [])
         if client is not None and path not in clashes:
             clients.append(replace(client, problems=tuple(sorted(found))))

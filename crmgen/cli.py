@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from crmgen import __version__
 from crmgen.commands import check, export
 from crmgen.commands.base import UsageError
+from crmgen.gitrepo import GitError
 from crmgen.loader import ProjectNotFoundError
 
 COMMANDS = (check, export)
@@ -26,6 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="run in the project at DIR instead of the current one")
     parser.add_argument("-v", "--verbose", action="count", default=0,
                         help="say more about what is happening (twice for debug)")
+    parser.add_argument("--no-git", action="store_true",
+                        help="never read git history, even inside a repository")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for command in COMMANDS:
         command.register(sub)
@@ -40,7 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=level, format="%(message)s")
     try:
         status: int = args.run(args)
-    except (UsageError, ProjectNotFoundError) as error:
+    except (UsageError, ProjectNotFoundError, GitError) as error:
         print(f"crmgen: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -6,8 +6,8 @@ import argparse
 import json
 
 from crmgen.commands.base import add_today, project_root, write_output
+from crmgen.commands.history_options import add_as_of, load
 from crmgen.document import project_document
-from crmgen.loader import load_project
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -19,11 +19,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="write to FILE instead of standard output")
     add_today(parser)
+    add_as_of(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    project = load_project(project_root(args), args.today)
+    project = load(args, project_root(args))
     document = project_document(project)
     write_output(json.dumps(document, indent=2, ensure_ascii=False) + "\n", args.output)
     return 0

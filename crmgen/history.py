@@ -1,0 +1,231 @@
+"""Deal changes recovered from git: every committed version of every client
+file, parsed the same way as the working tree, compared one after the next."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from crmgen import gitrepo
+from crmgen.config import Config
+from crmgen.gitrepo import Commit
+from crmgen.loader import CLIENTS_DIR, is_client_path
+from crmgen.model import Client, Deal
+from crmgen.parse import parse_client
+
+log = logging.getLogger(__name__)
+
+# The deal keys whose changes history follows, in the order they are reported.
+TRACKED = ("stage", "probability", "value", "expected_close")
+
+Value = str | int | float | dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class DealChange:
+    """One deal key that changed between two versions of a client file.
+
+    client: the client's id (its newest file name when the file was renamed).
+    deal: the deal's title; key: that title for a client with `deals`, None for
+        a one-deal client (whose title is its name and may change).
+    field: one of TRACKED. A deal that appears is a "stage" change from None; one
+        that disappears (or whose file is deleted) a "stage" change to None.
+    before/after: the values; dates as dates, probability in percent.
+    date: the commit's author date, in the author's own time zone.
+    commit: the full commit id, or "" for the uncommitted working tree.
+    logged: whether a `stage` log entry in the newer version records the change.
+    """
+
+    client: str
+    deal: str
+    key: str | None
+    field: str
+    before: Value
+    after: Value
+    date: dt.date
+    commit: str
+    logged: bool = False
+
+    @property
+    def pushed_out(self) -> bool:
+        """Whether this moves an expected close to a later date."""
+        return (self.field == "expected_close" and isinstance(self.before, dt.date)
+                and isinstance(self.after, dt.date) and self.after > self.before)
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    """One deal key that differs between an older and a newer client version."""
+
+    key: str | None
+    deal: str
+    field: str
+    before: Value
+    after: Value
+
+
+def deal_key(client: Client, deal: Deal) -> str | None:
+    """A deal's identity within its client: its title, or None for the only deal."""
+    return deal.title if "deals" in client.front_matter else None
+
+
+def _deals(client: Client | None) -> dict[str | None, Deal]:
+    if client is None:
+        return {}
+    return {deal_key(client, deal): deal for deal in client.deals}
+
+
+def _value(deal: Deal, name: str) -> Value:
+    value: Value = getattr(deal, name)
+    return value
+
+
+def compare_clients(old: Client | None, new: Client | None) -> Iterator[Difference]:
+    """The tracked deal keys that differ from old to new (None: no such file)."""
+    before, after = _deals(old), _deals(new)
+    for key in [*after, *(key for key in before if key not in after)]:
+        was, now = before.get(key), after.get(key)
+        if was is None or now is None:
+            deal = now or was
+            assert deal is not None  # the key came from one of the two
+            yield Difference(key, deal.title, "stage",
+                             None if was is None else was.stage,
+                             None if now is None else now.stage)
+            continue
+        for name in TRACKED:
+            if name == "probability" and not (was.probability_written
+                                              or now.probability_written):
+                continue  # it follows the stage; the stage change says it all
+            if _value(was, name) != _value(now, name):
+                yield Difference(key, now.title, name, _value(was, name),
+                                 _value(now, name))
+
+
+@dataclass
+class _Ledger:
+    """The stage log entries of one file already matched to a change."""
+
+    used: set[tuple[str, str | None, dt.date, str]] = field(default_factory=set)
+
+    def match(self, client: Client | None, diff: Difference, day: dt.date) -> bool:
+        """Whether an unmatched stage entry dated by `day` records the difference."""
+        if client is None or diff.field not in ("stage", "probability"):
+            return False
+        several = "deals" in client.front_matter
+        for entry in sorted(client.log, key=lambda e: e.date, reverse=True):
+            change = entry.change
+            if change is None or entry.date > day + dt.timedelta(days=1):
+                continue
+            if several and change.deal != diff.key:
+                continue
+            if diff.field == "stage":
+                fits = change.after == diff.after and change.before in (None,
+                                                                        diff.before)
+            else:
+                fits = change.probability_after == diff.after
+            mark = (diff.field, diff.key, entry.date, entry.summary)
+            if fits and mark not in self.used:
+                self.used.add(mark)
+                return True
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """One committed state of a client file; blob None when it was deleted."""
+
+    commit: Commit
+    path: str
+    blob: str | None
+
+
+def chains(commits: list[Commit]) -> list[list[Version]]:
+    """Each client file's versions, oldest first, following renames."""
+    found: list[list[Version]] = []
+    at: dict[str, int] = {}
+    for commit in commits:
+        for change in commit.changes:
+            if not is_client_path(change.path):
+                continue
+            old = change.old_path if change.old_path is not None else change.path
+            index = at.pop(old, None)
+            if index is None:
+                index = len(found)
+                found.append([])
+            at[change.path] = index  # a deleted path keeps its chain if re-added
+            found[index].append(Version(commit, change.path, change.blob))
+    return found
+
+
+class Reader:
+    """Parses blobs read in one batch, each (blob, path) once."""
+
+    def __init__(self, root: Path, config: Config) -> None:
+        self.root = root
+        self.config = config
+        self.cache: dict[tuple[str, str], Client | None] = {}
+
+    def prepare(self, versions: list[Version]) -> None:
+        """Read and parse every version's blob that is not parsed yet."""
+        wanted = [(v.blob, v.path) for v in versions
+                  if v.blob is not None and (v.blob, v.path) not in self.cache]
+        contents = gitrepo.read_blobs(self.root, (blob for blob, _path in wanted))
+        for blob, path in wanted:
+            client, problems = parse_client(path, contents[blob], self.config)
+            # A version with errors may have lost a deal or a value to the error;
+            # comparing it would invent changes, so history skips it.
+            broken = any(problem.severity == "error" for problem in problems)
+            self.cache[(blob, path)] = None if broken else client
+
+    def client(self, version: Version) -> Client | None:
+        """The parsed client of a prepared version; None when it has errors."""
+        assert version.blob is not None
+        return self.cache[(version.blob, version.path)]
+
+
+def chain_changes(chain: list[Version], reader: Reader) -> Iterator[DealChange]:
+    """The changes of one file's chain, oldest first; broken versions skipped."""
+    client_id = chain[-1].path.rsplit("/", 1)[-1][:-3]
+    ledger = _Ledger()
+    previous: Client | None = None
+    for version in chain:
+        current = None if version.blob is None else reader.client(version)
+        if version.blob is not None and current is None:
+            continue
+        day = version.commit.authored.date()
+        for diff in compare_clients(previous, current):
+            yield DealChange(client_id, diff.deal, diff.key, diff.field, diff.before,
+                             diff.after, day, version.commit.id,
+                             ledger.match(current, diff, day))
+        previous = current
+
+
+def deal_changes(root: Path, config: Config,
+                 rev: str = "HEAD") -> tuple[DealChange, ...]:
+    """Every deal change in the history of rev, by date; GitError outside git."""
+    commits = gitrepo.history(root, rev, (CLIENTS_DIR,))
+    files = chains(commits)
+    reader = Reader(root, config)
+    reader.prepare([version for chain in files for version in chain])
+    changes = [change for chain in files for change in chain_changes(chain, reader)]
+    log.info("read %d deal changes from %d commits of %d client files",
+             len(changes), len(commits), len(files))
+    return tuple(sorted(changes, key=lambda change: change.date))
+
+
+def unlogged(changes: tuple[DealChange, ...]) -> tuple[DealChange, ...]:
+    """The changes no `stage` log entry records: what only git knows."""
+    return tuple(change for change in changes if not change.logged)
+
+
+def pushes(changes: tuple[DealChange, ...]) -> dict[tuple[str, str | None], int]:
+    """How many times each (client, deal key) had its expected close pushed out."""
+    counts: dict[tuple[str, str | None], int] = {}
+    for change in changes:
+        if change.pushed_out:
+            counts[(change.client, change.key)] = counts.get(
+                (change.client, change.key), 0) + 1
+    return counts

@@ -52,8 +52,13 @@ class DealChange:
     @property
     def pushed_out(self) -> bool:
         """Whether this moves an expected close to a later date."""
-        return (self.field == "expected_close" and isinstance(self.before, dt.date)
-                and isinstance(self.after, dt.date) and self.after > self.before)
+        return is_push(self.field, self.before, self.after)
+
+
+def is_push(name: str, before: Value, after: Value) -> bool:
+    """Whether a change of `name` moves an expected close to a later date."""
+    return (name == "expected_close" and isinstance(before, dt.date)
+            and isinstance(after, dt.date) and after > before)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,97 +16,140 @@ Rule = Callable[[Client, Config, dt.date], Iterator[Problem]]
 
 
 def _deal_line(client: Client, deal: Deal, key: str) -> int:
-    """The line of a deal key: the top-level key for a one-deal client, else the deal."""
+    """A deal key's line: the top-level key of a one-deal client, else the deal."""
     if "deals" in client.front_matter:
         return deal.line
     return client.key_lines.get(key, deal.line)
 
 
-def lost_needs_reason(client: Client, config: Config, today: dt.date) -> Iterator[Problem]:
+def lost_needs_reason(
+    client: Client, config: Config, today: dt.date
+) -> Iterator[Problem]:
     """A lost deal says why the client declined (`lost_reason`)."""
     for deal in client.deals:
         if deal.stage == "lost" and not deal.lost_reason:
-            yield Problem(client.path, _deal_line(client, deal, "stage"), "error",
-                          "missing-lost-reason",
-                          f"deal `{deal.title}` is lost but has no `lost_reason`; add "
-                          f"one such as `lost_reason: price`")
+            yield Problem(
+                client.path,
+                _deal_line(client, deal, "stage"),
+                "error",
+                "missing-lost-reason",
+                f"deal `{deal.title}` is lost but has no `lost_reason`; add "
+                f"one such as `lost_reason: price`",
+            )
 
 
-def lost_reason_listed(client: Client, config: Config, today: dt.date) -> Iterator[Problem]:
+def lost_reason_listed(
+    client: Client, config: Config, today: dt.date
+) -> Iterator[Problem]:
     """A lost reason is one of the project's reasons, so reasons stay countable."""
     if not config.lost_reasons:
         return
     for deal in client.deals:
         if deal.lost_reason and deal.lost_reason not in config.lost_reasons:
-            yield Problem(client.path, _deal_line(client, deal, "lost_reason"), "warning",
-                          "unlisted-lost-reason",
-                          f"lost reason `{deal.lost_reason}` is not one of the "
-                          f"project's ({', '.join(config.lost_reasons)}); use one of "
-                          f"them and put the details in the log")
+            yield Problem(
+                client.path,
+                _deal_line(client, deal, "lost_reason"),
+                "warning",
+                "unlisted-lost-reason",
+                f"lost reason `{deal.lost_reason}` is not one of the "
+                f"project's ({', '.join(config.lost_reasons)}); use one of "
+                f"them and put the details in the log",
+            )
 
 
-def reason_only_when_lost(client: Client, config: Config,
-                          today: dt.date) -> Iterator[Problem]:
+def reason_only_when_lost(
+    client: Client, config: Config, today: dt.date
+) -> Iterator[Problem]:
     """Only a lost deal carries a `lost_reason`."""
     for deal in client.deals:
         if deal.lost_reason and deal.stage != "lost":
-            yield Problem(client.path, _deal_line(client, deal, "lost_reason"), "warning",
-                          "reason-not-lost",
-                          f"deal `{deal.title}` has a `lost_reason` but its stage is "
-                          f"`{deal.stage}`, not lost")
+            yield Problem(
+                client.path,
+                _deal_line(client, deal, "lost_reason"),
+                "warning",
+                "reason-not-lost",
+                f"deal `{deal.title}` has a `lost_reason` but its stage is "
+                f"`{deal.stage}`, not lost",
+            )
 
 
-def closed_probability(client: Client, config: Config,
-                       today: dt.date) -> Iterator[Problem]:
+def closed_probability(
+    client: Client, config: Config, today: dt.date
+) -> Iterator[Problem]:
     """A won deal is at 100 %, a lost one at 0 %."""
     for deal in client.deals:
         expected = {"won": 100, "lost": 0}.get(deal.stage)
         if expected is not None and deal.probability != expected:
-            yield Problem(client.path, _deal_line(client, deal, "probability"), "warning",
-                          "closed-probability",
-                          f"deal `{deal.title}` is {deal.stage} but its probability "
-                          f"is {deal.probability}; a {deal.stage} deal is at "
-                          f"{expected}, so remove the key or set it to {expected}")
+            yield Problem(
+                client.path,
+                _deal_line(client, deal, "probability"),
+                "warning",
+                "closed-probability",
+                f"deal `{deal.title}` is {deal.stage} but its probability "
+                f"is {deal.probability}; a {deal.stage} deal is at "
+                f"{expected}, so remove the key or set it to {expected}",
+            )
 
 
-def closed_on_matches_stage(client: Client, config: Config,
-                            today: dt.date) -> Iterator[Problem]:
+def closed_on_matches_stage(
+    client: Client, config: Config, today: dt.date
+) -> Iterator[Problem]:
     """A closed deal says when it closed; an open one has no `closed_on`."""
     for deal in client.deals:
         if deal.is_open and deal.closed_on is not None:
-            yield Problem(client.path, _deal_line(client, deal, "closed_on"), "warning",
-                          "closed-on-open-deal",
-                          f"deal `{deal.title}` has `closed_on` but its stage "
-                          f"`{deal.stage}` is open; remove it or move the stage")
+            yield Problem(
+                client.path,
+                _deal_line(client, deal, "closed_on"),
+                "warning",
+                "closed-on-open-deal",
+                f"deal `{deal.title}` has `closed_on` but its stage "
+                f"`{deal.stage}` is open; remove it or move the stage",
+            )
         elif not deal.is_open and deal.closed_on is None:
-            yield Problem(client.path, _deal_line(client, deal, "stage"), "warning",
-                          "missing-closed-on",
-                          f"deal `{deal.title}` is {deal.stage} but has no "
-                          f"`closed_on`; add the date it closed so reports can "
-                          f"place it")
+            yield Problem(
+                client.path,
+                _deal_line(client, deal, "stage"),
+                "warning",
+                "missing-closed-on",
+                f"deal `{deal.title}` is {deal.stage} but has no "
+                f"`closed_on`; add the date it closed so reports can "
+                f"place it",
+            )
 
 
 def known_kinds(client: Client, config: Config, today: dt.date) -> Iterator[Problem]:
     """Every log entry's kind is one the project knows."""
     for entry in client.log:
         if entry.kind not in config.kinds:
-            yield Problem(client.path, entry.line, "warning", "unknown-kind",
-                          f"unknown log kind `{entry.kind}`; expected one of "
-                          f"{', '.join(config.kinds)}")
+            yield Problem(
+                client.path,
+                entry.line,
+                "warning",
+                "unknown-kind",
+                f"unknown log kind `{entry.kind}`; expected one of "
+                f"{', '.join(config.kinds)}",
+            )
 
 
-def no_future_entries(client: Client, config: Config,
-                      today: dt.date) -> Iterator[Problem]:
+def no_future_entries(
+    client: Client, config: Config, today: dt.date
+) -> Iterator[Problem]:
     """No log entry is dated after today: planned contact is `next_follow_up`."""
     for entry in client.log:
         if entry.date > today:
-            yield Problem(client.path, entry.line, "warning", "future-entry",
-                          f"this entry is dated {entry.date}, after today ({today}); "
-                          f"planned contact belongs in `next_follow_up`")
+            yield Problem(
+                client.path,
+                entry.line,
+                "warning",
+                "future-entry",
+                f"this entry is dated {entry.date}, after today ({today}); "
+                f"planned contact belongs in `next_follow_up`",
+            )
 
 
-def stage_entries_name_deals(client: Client, config: Config,
-                             today: dt.date) -> Iterator[Problem]:
+def stage_entries_name_deals(
+    client: Client, config: Config, today: dt.date
+) -> Iterator[Problem]:
     """A stage entry of a multi-deal client names one of its deals."""
     titles = {deal.title for deal in client.deals}
     several = "deals" in client.front_matter
@@ -115,19 +158,29 @@ def stage_entries_name_deals(client: Client, config: Config,
         if change is None or change.deal is None or not several:
             continue
         if change.deal not in titles:
-            yield Problem(client.path, entry.line, "warning", "unknown-deal",
-                          f"the stage entry names deal `{change.deal}`, which is not "
-                          f"in `deals` ({', '.join(sorted(titles))})")
+            yield Problem(
+                client.path,
+                entry.line,
+                "warning",
+                "unknown-deal",
+                f"the stage entry names deal `{change.deal}`, which is not "
+                f"in `deals` ({', '.join(sorted(titles))})",
+            )
 
 
-def contact_dates_in_order(client: Client, config: Config,
-                           today: dt.date) -> Iterator[Problem]:
+def contact_dates_in_order(
+    client: Client, config: Config, today: dt.date
+) -> Iterator[Problem]:
     """`last_contact` is not before `first_contact`."""
     first, last = client.first_contact, client.last_contact_key
     if first is not None and last is not None and last < first:
-        yield Problem(client.path, client.key_lines.get("last_contact", 1), "warning",
-                      "contact-before-first",
-                      f"`last_contact` {last} is before `first_contact` {first}")
+        yield Problem(
+            client.path,
+            client.key_lines.get("last_contact", 1),
+            "warning",
+            "contact-before-first",
+            f"`last_contact` {last} is before `first_contact` {first}",
+        )
 
 
 RULES: tuple[Rule, ...] = (

@@ -21,14 +21,27 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="crmgen",
         description="A plain-text CRM: Markdown client files in, a pipeline board "
-                    "and reports out.")
+        "and reports out.",
+    )
     parser.add_argument("--version", action="version", version=f"crmgen {__version__}")
-    parser.add_argument("-C", dest="directory", metavar="DIR",
-                        help="run in the project at DIR instead of the current one")
-    parser.add_argument("-v", "--verbose", action="count", default=0,
-                        help="say more about what is happening (twice for debug)")
-    parser.add_argument("--no-git", action="store_true",
-                        help="never read git history, even inside a repository")
+    parser.add_argument(
+        "-C",
+        dest="directory",
+        metavar="DIR",
+        help="run in the project at DIR instead of the current one",
+    )
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="say more about what is happening (twice for debug)",
+    )
+    parser.add_argument(
+        "--no-git",
+        action="store_true",
+        help="never read git history, even inside a repository",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for command in COMMANDS:
         command.register(sub)

@@ -122,7 +122,11 @@ class _Locator:
         pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
         for number in range(start, len(self.lines)):
             text = self.lines[number]
-            if table is not None and number > start - 1 and text.lstrip().startswith("["):
+            if (
+                table is not None
+                and number > start - 1
+                and text.lstrip().startswith("[")
+            ):
                 break
             if pattern.match(text):
                 return number + 1
@@ -140,8 +144,9 @@ class _Reader:
     def problem(self, line: int, message: str, code: str = "config") -> None:
         self.problems.append(Problem(self.path, line, "error", code, message))
 
-    def unknown(self, keys: list[str], known: tuple[str, ...], table: str | None,
-                index: int = 0) -> None:
+    def unknown(
+        self, keys: list[str], known: tuple[str, ...], table: str | None, index: int = 0
+    ) -> None:
         """Warn about keys this configuration does not know, suggesting the closest."""
         for key in keys:
             if key in known:
@@ -149,33 +154,72 @@ class _Reader:
             close = difflib.get_close_matches(key, known, n=1)
             hint = f"; did you mean `{close[0]}`?" if close else ""
             where = f" in [{table}]" if table else ""
-            self.problems.append(Problem(
-                self.path, self.locate.line(key, table, index), "warning",
-                "config-unknown-key", f"unknown key `{key}`{where}{hint}"))
+            self.problems.append(
+                Problem(
+                    self.path,
+                    self.locate.line(key, table, index),
+                    "warning",
+                    "config-unknown-key",
+                    f"unknown key `{key}`{where}{hint}",
+                )
+            )
 
-    def integer(self, data: dict[str, Any], key: str, default: int, low: int,
-                high: int, table: str | None = None, index: int = 0) -> int:
+    def integer(
+        self,
+        data: dict[str, Any],
+        key: str,
+        default: int,
+        low: int,
+        high: int,
+        table: str | None = None,
+        index: int = 0,
+    ) -> int:
         value = data.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            self.problem(self.locate.line(key, table, index),
-                         f"`{key}` must be a whole number from {low} to {high}, "
-                         f"found {value!r}")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not low <= value <= high
+        ):
+            self.problem(
+                self.locate.line(key, table, index),
+                f"`{key}` must be a whole number from {low} to {high}, found {value!r}",
+            )
             return default
         return value
 
-    def text_list(self, data: dict[str, Any], key: str, default: tuple[str, ...],
-                  table: str | None = None) -> tuple[str, ...]:
+    def text_list(
+        self,
+        data: dict[str, Any],
+        key: str,
+        default: tuple[str, ...],
+        table: str | None = None,
+    ) -> tuple[str, ...]:
         value = data.get(key, list(default))
-        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            self.problem(self.locate.line(key, table),
-                         f"`{key}` must be a list of texts, like [\"a\", \"b\"], "
-                         f"found {value!r}")
+        if not isinstance(value, list) or not all(
+            isinstance(v, str) and v for v in value
+        ):
+            self.problem(
+                self.locate.line(key, table),
+                f'`{key}` must be a list of texts, like ["a", "b"], found {value!r}',
+            )
             return default
         return tuple(value)
 
     def read(self, data: dict[str, Any]) -> Config:
-        self.unknown(list(data), ("today", "currency", "stale_days", "lost_reasons",
-                                  "site", "stages", "log", "fields"), None)
+        self.unknown(
+            list(data),
+            (
+                "today",
+                "currency",
+                "stale_days",
+                "lost_reasons",
+                "site",
+                "stages",
+                "log",
+                "fields",
+            ),
+            None,
+        )
         site = self.table(data, "site")
         self.unknown(list(site), ("title", "output"), "site")
         log = self.table(data, "log")
@@ -183,8 +227,10 @@ class _Reader:
         contact = self.text_list(log, "contact_kinds", DEFAULT_CONTACT_KINDS, "log")
         other = self.text_list(log, "other_kinds", DEFAULT_OTHER_KINDS, "log")
         if STAGE_KIND in (*contact, *other):
-            self.problem(self.locate.line("contact_kinds", "log"),
-                         "`stage` is a reserved log kind; remove it from [log]")
+            self.problem(
+                self.locate.line("contact_kinds", "log"),
+                "`stage` is a reserved log kind; remove it from [log]",
+            )
         return Config(
             stages=self.stages(data),
             currency=self.currency(data),
@@ -208,8 +254,10 @@ class _Reader:
     def text(self, data: dict[str, Any], key: str, default: str, table: str) -> str:
         value = data.get(key, default)
         if not isinstance(value, str) or not value.strip():
-            self.problem(self.locate.line(key, table),
-                         f"`{key}` must be a non-empty text, found {value!r}")
+            self.problem(
+                self.locate.line(key, table),
+                f"`{key}` must be a non-empty text, found {value!r}",
+            )
             return default
         return value
 
@@ -217,18 +265,22 @@ class _Reader:
         output = self.text(site, "output", "site", "site")
         parts = Path(output).parts
         if Path(output).is_absolute() or ".." in parts or output in (".", "clients"):
-            self.problem(self.locate.line("output", "site"),
-                         f"`output` must be a folder inside the project other than "
-                         f"clients/, like \"site\", found {output!r}")
+            self.problem(
+                self.locate.line("output", "site"),
+                f"`output` must be a folder inside the project other than "
+                f'clients/, like "site", found {output!r}',
+            )
             return "site"
         return output
 
     def currency(self, data: dict[str, Any]) -> str:
         value = data.get("currency", "EUR")
         if not isinstance(value, str) or not CURRENCY_RE.match(value):
-            self.problem(self.locate.line("currency"),
-                         f"`currency` must be a three-letter ISO 4217 code like "
-                         f"\"EUR\", found {value!r}")
+            self.problem(
+                self.locate.line("currency"),
+                f"`currency` must be a three-letter ISO 4217 code like "
+                f'"EUR", found {value!r}',
+            )
             return "EUR"
         return value
 
@@ -243,8 +295,10 @@ class _Reader:
                 return dt.date.fromisoformat(value)
             except ValueError:
                 pass
-        self.problem(self.locate.line("today"),
-                     f"`today` must be a date like 2026-12-01, found {value!r}")
+        self.problem(
+            self.locate.line("today"),
+            f"`today` must be a date like 2026-12-01, found {value!r}",
+        )
         return None
 
     def stages(self, data: dict[str, Any]) -> tuple[Stage, ...]:
@@ -252,8 +306,10 @@ class _Reader:
         if raw is None:
             return DEFAULT_STAGES
         if not isinstance(raw, list) or not raw:
-            self.problem(self.locate.line("stages"),
-                         "`stages` must be a list of [[stages]] tables")
+            self.problem(
+                self.locate.line("stages"),
+                "`stages` must be a list of [[stages]] tables",
+            )
             return DEFAULT_STAGES
         stages: list[Stage] = []
         for index, item in enumerate(raw):
@@ -261,9 +317,11 @@ class _Reader:
             if stage is not None:
                 stages.append(stage)
         if not any(s.open for s in stages) or all(s.open for s in stages):
-            self.problem(self.locate.line("name", "stages"),
-                         "stages need at least one open and one closed stage "
-                         "(open = true / open = false)")
+            self.problem(
+                self.locate.line("name", "stages"),
+                "stages need at least one open and one closed stage "
+                "(open = true / open = false)",
+            )
             return DEFAULT_STAGES
         return tuple(stages)
 
@@ -272,12 +330,16 @@ class _Reader:
         if not isinstance(item, dict):
             self.problem(line, "each [[stages]] entry must be a table")
             return None
-        self.unknown(list(item), ("name", "probability", "open", "stale_days"),
-                     "stages", index)
+        self.unknown(
+            list(item), ("name", "probability", "open", "stale_days"), "stages", index
+        )
         name = item.get("name")
         if not isinstance(name, str) or not NAME_RE.match(name):
-            self.problem(line, f"a stage needs a `name` of lowercase letters, digits, "
-                               f"hyphens or underscores, found {name!r}")
+            self.problem(
+                line,
+                f"a stage needs a `name` of lowercase letters, digits, "
+                f"hyphens or underscores, found {name!r}",
+            )
             return None
         if name in seen:
             self.problem(line, f"stage `{name}` is configured twice; keep one")
@@ -287,8 +349,10 @@ class _Reader:
             self.problem(line, f"stage `{name}` needs a default `probability` (0-100)")
         is_open = item.get("open", True)
         if not isinstance(is_open, bool):
-            self.problem(self.locate.line("open", "stages", index),
-                         f"`open` must be true or false, found {is_open!r}")
+            self.problem(
+                self.locate.line("open", "stages", index),
+                f"`open` must be true or false, found {is_open!r}",
+            )
             is_open = True
         stale = None
         if "stale_days" in item:
@@ -300,9 +364,11 @@ class _Reader:
         result: dict[str, str] = {}
         for key, kind in fields.items():
             if kind not in CUSTOM_TYPES:
-                self.problem(self.locate.line(key, "fields"),
-                             f"custom field `{key}` must have a type among "
-                             f"{', '.join(CUSTOM_TYPES)}, found {kind!r}")
+                self.problem(
+                    self.locate.line(key, "fields"),
+                    f"custom field `{key}` must have a type among "
+                    f"{', '.join(CUSTOM_TYPES)}, found {kind!r}",
+                )
                 continue
             result[key] = kind
         return result
@@ -321,16 +387,30 @@ def config_from_bytes(raw: bytes) -> tuple[Config, list[Problem]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        return Config(), [Problem(CONFIG_NAME, 1, "error", "config-encoding",
-                                  f"crmgen.toml is not valid UTF-8 ({error.reason})")]
+        return Config(), [
+            Problem(
+                CONFIG_NAME,
+                1,
+                "error",
+                "config-encoding",
+                f"crmgen.toml is not valid UTF-8 ({error.reason})",
+            )
+        ]
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         match = re.search(r"line (\d+)", str(error))
         line = int(match.group(1)) if match else 1
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
-        return Config(), [Problem(CONFIG_NAME, line, "error", "config-syntax",
-                                  f"crmgen.toml is not valid TOML: {message}")]
+        return Config(), [
+            Problem(
+                CONFIG_NAME,
+                line,
+                "error",
+                "config-syntax",
+                f"crmgen.toml is not valid TOML: {message}",
+            )
+        ]
     reader = _Reader(text, CONFIG_NAME)
     config = reader.read(data)
-    return config, reader.problems
+    return config, sorted(reader.problems)

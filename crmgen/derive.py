@@ -52,8 +52,9 @@ def newest_entry(client: Client) -> LogEntry | None:
 def stale_days(client: Client, config: Config) -> int:
     """The stale threshold of the client: the tightest among its open deals' stages."""
     stages = [deal.stage for deal in client.deals if deal.is_open]
-    return min((config.stale_days_for(stage) for stage in stages),
-               default=config.stale_days)
+    return min(
+        (config.stale_days_for(stage) for stage in stages), default=config.stale_days
+    )
 
 
 def facts(client: Client, config: Config, today: dt.date) -> Facts:

@@ -82,19 +82,24 @@ def _stage_item(client: Client, diff: Difference, stages: tuple[str, ...]) -> It
     if deal is None:
         return Item("Removed deals", label, f"was {diff.before}")
     if deal.stage == "won":
-        return Item("Won", label, f"{money(deal.value, deal.currency)} "
-                                  f"(was {diff.before})")
+        return Item(
+            "Won", label, f"{money(deal.value, deal.currency)} (was {diff.before})"
+        )
     if deal.stage == "lost":
         reason = deal.lost_reason or "no reason given"
         return Item("Lost", label, f"{reason} (was {diff.before})")
     order = {name: index for index, name in enumerate(stages)}
-    way = "forward" if order.get(deal.stage, 0) > order.get(str(diff.before), 0) \
+    way = (
+        "forward"
+        if order.get(deal.stage, 0) > order.get(str(diff.before), 0)
         else "back"
+    )
     return Item("Stage moves", label, f"{diff.before} -> {deal.stage} ({way})")
 
 
-def _deal_item(client: Client, diff: Difference, stages: tuple[str, ...],
-               pushes: Pushes) -> Item | None:
+def _deal_item(
+    client: Client, diff: Difference, stages: tuple[str, ...], pushes: Pushes
+) -> Item | None:
     label = _label(client, diff)
     if diff.field == "stage":
         return _stage_item(client, diff, stages)
@@ -110,11 +115,17 @@ def _deal_item(client: Client, diff: Difference, stages: tuple[str, ...],
     if diff.after > diff.before:
         times = pushes.get((client.id, diff.key), 1)
         plural = "time" if times == 1 else "times"
-        return Item("Expected close pushed out", label,
-                    f"{_date(diff.before)} -> {_date(diff.after)} "
-                    f"(pushed {times} {plural} in all)")
-    return Item("Expected close brought forward", label,
-                f"{_date(diff.before)} -> {_date(diff.after)}")
+        return Item(
+            "Expected close pushed out",
+            label,
+            f"{_date(diff.before)} -> {_date(diff.after)} "
+            f"(pushed {times} {plural} in all)",
+        )
+    return Item(
+        "Expected close brought forward",
+        label,
+        f"{_date(diff.before)} -> {_date(diff.after)}",
+    )
 
 
 def _follow_up(old: Client, new: Client) -> Item | None:
@@ -133,9 +144,11 @@ def _follow_up(old: Client, new: Client) -> Item | None:
 def _broken(project: Project) -> dict[str, str]:
     """Client files that could not be read at all: id -> path."""
     readable = {client.path for client in project.clients}
-    return {p.path.rsplit("/", 1)[-1][:-3]: p.path for p in project.problems
-            if p.severity == "error" and p.path.endswith(".md")
-            and p.path not in readable}
+    return {
+        p.path.rsplit("/", 1)[-1][:-3]: p.path
+        for p in project.problems
+        if p.severity == "error" and p.path.endswith(".md") and p.path not in readable
+    }
 
 
 def pipeline_diff(old: Project, new: Project, pushes: Pushes) -> list[Item]:
@@ -143,17 +156,26 @@ def pipeline_diff(old: Project, new: Project, pushes: Pushes) -> list[Item]:
     before = {client.id: client for client in old.clients}
     after = {client.id: client for client in new.clients}
     broken = {**_broken(old), **_broken(new)}
-    items = [Item("Not compared", path, "has errors in one version; run crmgen check")
-             for _id, path in sorted(broken.items())]
+    items = [
+        Item("Not compared", path, "has errors in one version; run crmgen check")
+        for _id, path in sorted(broken.items())
+    ]
     for client_id in sorted((before.keys() | after.keys()) - broken.keys()):
-        items.extend(_client_items(before.get(client_id), after.get(client_id),
-                                   new.config.stage_names, pushes))
+        items.extend(
+            _client_items(
+                before.get(client_id),
+                after.get(client_id),
+                new.config.stage_names,
+                pushes,
+            )
+        )
     order = list(SECTIONS)
     return sorted(items, key=lambda item: order.index(item.section))
 
 
-def _client_items(old: Client | None, new: Client | None, stages: tuple[str, ...],
-                  pushes: Pushes) -> Iterator[Item]:
+def _client_items(
+    old: Client | None, new: Client | None, stages: tuple[str, ...], pushes: Pushes
+) -> Iterator[Item]:
     if old is None:
         assert new is not None
         yield Item("New clients", new.name, f"{new.id}, {describe(new)}")
@@ -214,6 +236,7 @@ def render_markdown(items: list[Item], span: str) -> str:
         if item.section != section:
             section = item.section
             lines += ["", f"#### {section}", ""]
-        lines.append(f"- **{escape_markdown(item.label)}**: "
-                     f"{escape_markdown(item.detail)}")
+        lines.append(
+            f"- **{escape_markdown(item.label)}**: {escape_markdown(item.detail)}"
+        )
     return "\n".join(lines) + "\n"

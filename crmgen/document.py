@@ -46,7 +46,9 @@ def entry_document(entry: LogEntry) -> dict[str, Any]:
         "summary": entry.summary,
         "body": entry.body,
         "line": entry.line,
-        "change": None if change is None else {
+        "change": None
+        if change is None
+        else {
             "deal": change.deal,
             "from": change.before,
             "to": change.after,
@@ -61,20 +63,22 @@ def client_document(client: Client, project: Project) -> dict[str, Any]:
     fact = facts(client, project.config, project.today)
     document: dict[str, Any] = {"id": client.id, "path": client.path}
     document.update(client.front_matter)
-    document.update({
-        "id": client.id,
-        "path": client.path,
-        "last_contact": _date(fact.last_contact),
-        "days_since_contact": fact.days_since_contact,
-        "follow_up": fact.follow_up,
-        "overdue": fact.overdue,
-        "stale": fact.stale,
-        "no_next_step": fact.no_next_step,
-        "open": client.is_open,
-        "deals": [deal_document(deal) for deal in client.deals],
-        "notes": client.notes,
-        "log": [entry_document(entry) for entry in client.log],
-    })
+    document.update(
+        {
+            "id": client.id,
+            "path": client.path,
+            "last_contact": _date(fact.last_contact),
+            "days_since_contact": fact.days_since_contact,
+            "follow_up": fact.follow_up,
+            "overdue": fact.overdue,
+            "stale": fact.stale,
+            "no_next_step": fact.no_next_step,
+            "open": client.is_open,
+            "deals": [deal_document(deal) for deal in client.deals],
+            "notes": client.notes,
+            "log": [entry_document(entry) for entry in client.log],
+        }
+    )
     return document
 
 
@@ -85,9 +89,15 @@ def project_document(project: Project) -> dict[str, Any]:
         "version": VERSION,
         "today": project.today.isoformat(),
         "currency": config.currency,
-        "stages": [{"name": s.name, "probability": s.probability, "open": s.open,
-                    "stale_days": config.stale_days_for(s.name)}
-                   for s in config.stages],
+        "stages": [
+            {
+                "name": s.name,
+                "probability": s.probability,
+                "open": s.open,
+                "stale_days": config.stale_days_for(s.name),
+            }
+            for s in config.stages
+        ],
         "clients": [client_document(client, project) for client in project.clients],
         "problems": [problem.as_json() for problem in project.problems],
     }

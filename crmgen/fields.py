@@ -7,8 +7,16 @@ from dataclasses import dataclass
 from typing import Literal
 
 FieldType = Literal[
-    "text", "date", "integer", "number", "list", "boolean", "stage", "currency",
-    "probability", "deals",
+    "text",
+    "date",
+    "integer",
+    "number",
+    "list",
+    "boolean",
+    "stage",
+    "currency",
+    "probability",
+    "deals",
 ]
 
 
@@ -34,8 +42,9 @@ CLIENT_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("owner", "text", "The salesperson responsible."),
     FieldSpec("source", "text", "Where the lead came from."),
     FieldSpec("tags", "list", "Free labels for filtering."),
-    FieldSpec("first_contact", "date", "When the lead was first captured.",
-              required=True),
+    FieldSpec(
+        "first_contact", "date", "When the lead was first captured.", required=True
+    ),
     FieldSpec("last_contact", "date", "The last contact, if newer than the log."),
     FieldSpec("next_follow_up", "date", "The next planned touch."),
     FieldSpec("deals", "deals", "Several opportunities instead of the deal keys."),
@@ -44,8 +53,11 @@ CLIENT_FIELDS: tuple[FieldSpec, ...] = (
 # The deal keys: top-level for a one-deal client, or inside each item of `deals`.
 DEAL_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("stage", "stage", "The deal's stage in the pipeline.", required=True),
-    FieldSpec("probability", "probability",
-              "Percent chance to close; the stage's default when absent."),
+    FieldSpec(
+        "probability",
+        "probability",
+        "Percent chance to close; the stage's default when absent.",
+    ),
     FieldSpec("value", "number", "Expected deal value."),
     FieldSpec("currency", "currency", "ISO 4217 code; the project's when absent."),
     FieldSpec("expected_close", "date", "When the deal should close."),
@@ -61,7 +73,9 @@ DEAL_ITEM_FIELDS: tuple[FieldSpec, ...] = (
 )
 
 # A one-deal client may carry `currency` without other deal keys.
-TOP_LEVEL_DEAL_KEYS = tuple(spec.name for spec in DEAL_FIELDS if spec.name != "currency")
+TOP_LEVEL_DEAL_KEYS = tuple(
+    spec.name for spec in DEAL_FIELDS if spec.name != "currency"
+)
 
 CLIENT_SPECS = {spec.name: spec for spec in (*CLIENT_FIELDS, *DEAL_FIELDS)}
 DEAL_ITEM_SPECS = {spec.name: spec for spec in DEAL_ITEM_FIELDS}

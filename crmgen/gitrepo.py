@@ -57,8 +57,13 @@ def git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
     """Run git in root and return its output; GitError with git's message."""
     if shutil.which("git") is None:
         raise GitError("git is not installed or not on PATH")
-    done = subprocess.run(["git", "-c", "core.quotePath=false", *args], cwd=root,
-                          input=stdin, capture_output=True, check=False)
+    done = subprocess.run(
+        ["git", "-c", "core.quotePath=false", *args],
+        cwd=root,
+        input=stdin,
+        capture_output=True,
+        check=False,
+    )
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise GitError(message[-1] if message else f"git {args[0]} failed")
@@ -77,15 +82,27 @@ def is_repository(root: Path) -> bool:
 def require_repository(root: Path, purpose: str) -> None:
     """GitError saying what needs git when root is not in a repository."""
     if not is_repository(root):
-        raise GitError(f"{root} is not in a git repository with commits; {purpose} "
-                       f"reads git history")
+        raise GitError(
+            f"{root} is not in a git repository with commits; {purpose} "
+            f"reads git history"
+        )
 
 
 def resolve(root: Path, rev: str) -> str:
     """The full commit id of a revision; GitError when git does not know it."""
     try:
-        return git(root, "rev-parse", "--verify", "--quiet", "--end-of-options",
-                   f"{rev}^{{commit}}").decode().strip()
+        return (
+            git(
+                root,
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                "--end-of-options",
+                f"{rev}^{{commit}}",
+            )
+            .decode()
+            .strip()
+        )
     except GitError:
         raise GitError(f"`{rev}` is not a commit in this repository") from None
 
@@ -101,10 +118,21 @@ def history(root: Path, rev: str, paths: tuple[str, ...]) -> list[Commit]:
     A merge counts as the change it made to its first parent, so the result is
     one straight line of project states, the way the team's main branch saw them.
     """
-    output = git(root, "log", "--relative", "-z", "--raw", "--no-abbrev",
-                 "--find-renames", "--first-parent", "--diff-merges=first-parent",
-                 f"--format={_FORMAT}",
-                 resolve(root, rev), "--", *paths)
+    output = git(
+        root,
+        "log",
+        "--relative",
+        "-z",
+        "--raw",
+        "--no-abbrev",
+        "--find-renames",
+        "--first-parent",
+        "--diff-merges=first-parent",
+        f"--format={_FORMAT}",
+        resolve(root, rev),
+        "--",
+        *paths,
+    )
     commits = [_commit(record) for record in output.split(b"\x01") if record]
     commits.reverse()
     log.debug("read %d commits from git", len(commits))
@@ -114,9 +142,14 @@ def history(root: Path, rev: str, paths: tuple[str, ...]) -> list[Commit]:
 def _commit(record: bytes) -> Commit:
     fields = record.decode("utf-8", "replace").split("\0")
     commit_id, authored, committed, author, subject = fields[:5]
-    return Commit(commit_id, dt.datetime.fromisoformat(authored),
-                  dt.datetime.fromisoformat(committed), author, subject,
-                  tuple(_changes(fields[5:])))
+    return Commit(
+        commit_id,
+        dt.datetime.fromisoformat(authored),
+        dt.datetime.fromisoformat(committed),
+        author,
+        subject,
+        tuple(_changes(fields[5:])),
+    )
 
 
 def _changes(tokens: list[str]) -> Iterable[FileChange]:
@@ -135,8 +168,12 @@ def _changes(tokens: list[str]) -> Iterable[FileChange]:
         if kind == "D":
             yield FileChange("D", path, None)
         elif new_mode in _REGULAR_MODES:
-            yield FileChange("R" if kind == "R" else "A" if kind in "AC" else "M",
-                             path, new_blob, old_path if kind == "R" else None)
+            yield FileChange(
+                "R" if kind == "R" else "A" if kind in "AC" else "M",
+                path,
+                new_blob,
+                old_path if kind == "R" else None,
+            )
 
 
 def tree(root: Path, rev: str, paths: tuple[str, ...]) -> dict[str, str]:
@@ -167,7 +204,7 @@ def read_blobs(root: Path, blobs: Iterable[str]) -> dict[str, bytes]:
         if len(header) != 3:
             raise GitError(f"git cannot read blob {blob}")
         size = int(header[2])
-        contents[blob] = output[end + 1:end + 1 + size]
+        contents[blob] = output[end + 1 : end + 1 + size]
         position = end + 1 + size + 1
     return contents
 

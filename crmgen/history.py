@@ -57,8 +57,12 @@ class DealChange:
 
 def is_push(name: str, before: Value, after: Value) -> bool:
     """Whether a change of `name` moves an expected close to a later date."""
-    return (name == "expected_close" and isinstance(before, dt.date)
-            and isinstance(after, dt.date) and after > before)
+    return (
+        name == "expected_close"
+        and isinstance(before, dt.date)
+        and isinstance(after, dt.date)
+        and after > before
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,17 +100,23 @@ def compare_clients(old: Client | None, new: Client | None) -> Iterator[Differen
         if was is None or now is None:
             deal = now or was
             assert deal is not None  # the key came from one of the two
-            yield Difference(key, deal.title, "stage",
-                             None if was is None else was.stage,
-                             None if now is None else now.stage)
+            yield Difference(
+                key,
+                deal.title,
+                "stage",
+                None if was is None else was.stage,
+                None if now is None else now.stage,
+            )
             continue
         for name in TRACKED:
-            if name == "probability" and not (was.probability_written
-                                              or now.probability_written):
+            if name == "probability" and not (
+                was.probability_written or now.probability_written
+            ):
                 continue  # it follows the stage; the stage change says it all
             if _value(was, name) != _value(now, name):
-                yield Difference(key, now.title, name, _value(was, name),
-                                 _value(now, name))
+                yield Difference(
+                    key, now.title, name, _value(was, name), _value(now, name)
+                )
 
 
 @dataclass
@@ -127,8 +137,10 @@ class _Ledger:
             if several and change.deal != diff.key:
                 continue
             if diff.field == "stage":
-                fits = change.after == diff.after and change.before in (None,
-                                                                        diff.before)
+                fits = change.after == diff.after and change.before in (
+                    None,
+                    diff.before,
+                )
             else:
                 fits = change.probability_after == diff.after
             mark = (diff.field, diff.key, entry.date, entry.summary)
@@ -175,8 +187,11 @@ class Reader:
 
     def prepare(self, versions: list[Version]) -> None:
         """Read and parse every version's blob that is not parsed yet."""
-        wanted = [(v.blob, v.path) for v in versions
-                  if v.blob is not None and (v.blob, v.path) not in self.cache]
+        wanted = [
+            (v.blob, v.path)
+            for v in versions
+            if v.blob is not None and (v.blob, v.path) not in self.cache
+        ]
         contents = gitrepo.read_blobs(self.root, (blob for blob, _path in wanted))
         for blob, path in wanted:
             client, problems = parse_client(path, contents[blob], self.config)
@@ -202,22 +217,35 @@ def chain_changes(chain: list[Version], reader: Reader) -> Iterator[DealChange]:
             continue
         day = version.commit.authored.date()
         for diff in compare_clients(previous, current):
-            yield DealChange(client_id, diff.deal, diff.key, diff.field, diff.before,
-                             diff.after, day, version.commit.id,
-                             ledger.match(current, diff, day))
+            yield DealChange(
+                client_id,
+                diff.deal,
+                diff.key,
+                diff.field,
+                diff.before,
+                diff.after,
+                day,
+                version.commit.id,
+                ledger.match(current, diff, day),
+            )
         previous = current
 
 
-def deal_changes(root: Path, config: Config,
-                 rev: str = "HEAD") -> tuple[DealChange, ...]:
+def deal_changes(
+    root: Path, config: Config, rev: str = "HEAD"
+) -> tuple[DealChange, ...]:
     """Every deal change in the history of rev, by date; GitError outside git."""
     commits = gitrepo.history(root, rev, (CLIENTS_DIR,))
     files = chains(commits)
     reader = Reader(root, config)
     reader.prepare([version for chain in files for version in chain])
     changes = [change for chain in files for change in chain_changes(chain, reader)]
-    log.info("read %d deal changes from %d commits of %d client files",
-             len(changes), len(commits), len(files))
+    log.info(
+        "read %d deal changes from %d commits of %d client files",
+        len(changes),
+        len(commits),
+        len(files),
+    )
     return tuple(sorted(changes, key=lambda change: change.date))
 
 
@@ -231,6 +259,7 @@ def pushes(changes: tuple[DealChange, ...]) -> dict[tuple[str, str | None], int]
     counts: dict[tuple[str, str | None], int] = {}
     for change in changes:
         if change.pushed_out:
-            counts[(change.client, change.key)] = counts.get(
-                (change.client, change.key), 0) + 1
+            counts[(change.client, change.key)] = (
+                counts.get((change.client, change.key), 0) + 1
+            )
     return counts

@@ -64,13 +64,17 @@ def find_root(start: Path) -> Path:
             return folder
     raise ProjectNotFoundError(
         f"no crmgen project at or above {start}: a project is a folder holding "
-        f"{CONFIG_NAME} or {CLIENTS_DIR}/ (use -C DIR to point at one)")
+        f"{CONFIG_NAME} or {CLIENTS_DIR}/ (use -C DIR to point at one)"
+    )
 
 
 def is_skipped(name: str) -> bool:
     """Hidden and underscore names and editor leftovers are not clients."""
-    return (name.startswith((".", "_")) or name.endswith(("~", ".swp", ".swx", ".tmp"))
-            or name == "4913")
+    return (
+        name.startswith((".", "_"))
+        or name.endswith(("~", ".swp", ".swx", ".tmp"))
+        or name == "4913"
+    )
 
 
 def discover(root: Path) -> list[str]:
@@ -108,28 +112,44 @@ def id_clashes(paths: Iterable[str]) -> dict[str, list[Problem]]:
         if len(group) < 2:
             continue
         for path in group:
+            stem = path.rsplit("/", 1)[-1][:-3]
             others = ", ".join(other for other in group if other != path)
-            clashes.setdefault(path, []).append(Problem(
-                path, 1, "error", "id-clash",
-                f"client id `{path.rsplit('/', 1)[-1][:-3]}` clashes with {others}; "
-                f"ids must be unique across sub-folders and letter case, so rename "
-                f"one of them"))
+            clashes.setdefault(path, []).append(
+                Problem(
+                    path,
+                    1,
+                    "error",
+                    "id-clash",
+                    f"client id `{stem}` clashes with {others}; "
+                    f"ids must be unique across sub-folders and letter case, so rename "
+                    f"one of them",
+                )
+            )
     return clashes
 
 
-def read_client(root: Path, path: str, config: Config,
-                today: dt.date) -> tuple[Client | None, list[Problem]]:
+def read_client(
+    root: Path, path: str, config: Config, today: dt.date
+) -> tuple[Client | None, list[Problem]]:
     """Read, parse and check one client file; an unreadable file is a problem."""
     try:
         data = (root / path).read_bytes()
     except OSError as error:
-        return None, [Problem(path, 1, "error", "unreadable",
-                              f"cannot read the file: {error.strerror}")]
+        return None, [
+            Problem(
+                path,
+                1,
+                "error",
+                "unreadable",
+                f"cannot read the file: {error.strerror}",
+            )
+        ]
     return parse_and_check(path, data, config, today)
 
 
-def parse_and_check(path: str, data: bytes, config: Config,
-                    today: dt.date) -> tuple[Client | None, list[Problem]]:
+def parse_and_check(
+    path: str, data: bytes, config: Config, today: dt.date
+) -> tuple[Client | None, list[Problem]]:
     """Parse one client file's bytes and run the rules over the result."""
     client, problems = parse_client(path, data, config)
     if client is not None:
@@ -145,13 +165,20 @@ def resolve_today(config: Config, today: dt.date | None) -> dt.date:
 def is_client_path(path: str) -> bool:
     """Whether a relative path names a client file, as discover would find it."""
     parts = path.split("/")
-    return (len(parts) > 1 and parts[0] == CLIENTS_DIR and path.lower().endswith(".md")
-            and not any(is_skipped(part) for part in parts[1:]))
+    return (
+        len(parts) > 1
+        and parts[0] == CLIENTS_DIR
+        and path.lower().endswith(".md")
+        and not any(is_skipped(part) for part in parts[1:])
+    )
 
 
-def load_project(root: Path, today: dt.date | None = None,
-                 only: Iterable[str] | None = None,
-                 source: Source | None = None) -> Project:
+def load_project(
+    root: Path,
+    today: dt.date | None = None,
+    only: Iterable[str] | None = None,
+    source: Source | None = None,
+) -> Project:
     """Load every client file under root (or only the given relative paths).
 
     source: the project's files as (relative path, bytes) pairs, e.g. read from
@@ -160,7 +187,7 @@ def load_project(root: Path, today: dt.date | None = None,
     if source is not None:
         files = dict(source())
         raw = files.pop(CONFIG_NAME, None)
-        config, problems = config_from_bytes(raw) if raw is not None else (Config(), [])
+        config, problems = config_from_bytes(raw) if raw else (Config(), [])
         paths = sorted(path for path in files if is_client_path(path))
     else:
         config, problems = load_config(root)
@@ -179,5 +206,6 @@ def load_project(root: Path, today: dt.date | None = None,
             clients.append(replace(client, problems=tuple(sorted(found))))
         problems += found
     log.debug("loaded %d clients from %d files", len(clients), len(wanted))
-    return Project(root, config, day, tuple(clients), tuple(sorted(problems)),
-                   len(wanted))
+    return Project(
+        root, config, day, tuple(clients), tuple(sorted(problems)), len(wanted)
+    )

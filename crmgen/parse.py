@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import difflib
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,8 +61,9 @@ class _Context:
         self.add(line, "warning", code, message)
 
 
-def parse_client(path: str, data: bytes, config: Config) -> tuple[Client | None,
-                                                                 list[Problem]]:
+def parse_client(
+    path: str, data: bytes, config: Config
+) -> tuple[Client | None, list[Problem]]:
     """Parse one client file. path is relative to the project root.
 
     Returns the client, or None when the file cannot be read as one (its
@@ -71,9 +73,12 @@ def parse_client(path: str, data: bytes, config: Config) -> tuple[Client | None,
     stem = path.rsplit("/", 1)[-1].removesuffix(".md")
     if not is_valid_id(stem):
         suggestion = slugify(stem) or "client-name"
-        ctx.error(1, "bad-file-name",
-                  f"file name `{stem}.md` is not a client id (lowercase letters, "
-                  f"digits and single hyphens); rename it to `{suggestion}.md`")
+        ctx.error(
+            1,
+            "bad-file-name",
+            f"file name `{stem}.md` is not a client id (lowercase letters, "
+            f"digits and single hyphens); rename it to `{suggestion}.md`",
+        )
         return None, ctx.problems
     text = _decode(data, ctx)
     if text is None:
@@ -91,16 +96,23 @@ def parse_client(path: str, data: bytes, config: Config) -> tuple[Client | None,
 
 def _decode(data: bytes, ctx: _Context) -> str | None:
     if not data.strip():
-        ctx.error(1, "empty-file", "the file is empty; a client file starts with "
-                                   "front matter between two `---` lines")
+        ctx.error(
+            1,
+            "empty-file",
+            "the file is empty; a client file starts with "
+            "front matter between two `---` lines",
+        )
         return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        ctx.error(line, "not-utf8",
-                  f"byte 0x{data[error.start]:02x} is not valid UTF-8; save the file "
-                  f"as UTF-8 (it may be Windows-1252 or Latin-1)")
+        ctx.error(
+            line,
+            "not-utf8",
+            f"byte 0x{data[error.start]:02x} is not valid UTF-8; save the file "
+            f"as UTF-8 (it may be Windows-1252 or Latin-1)",
+        )
         return None
     return text.removeprefix("\ufeff")
 
@@ -108,16 +120,22 @@ def _decode(data: bytes, ctx: _Context) -> str | None:
 def _find_front_matter(lines: list[str], ctx: _Context) -> int | None:
     """The index of the closing `---` line, or None (with a problem)."""
     if lines[0].rstrip() != "---":
-        ctx.error(1, "no-front-matter",
-                  f"a client file must start with a `---` line opening the front "
-                  f"matter, found {lines[0][:40]!r}")
+        ctx.error(
+            1,
+            "no-front-matter",
+            f"a client file must start with a `---` line opening the front "
+            f"matter, found {lines[0][:40]!r}",
+        )
         return None
     for index in range(1, len(lines)):
         if lines[index].rstrip() == "---":
             return index
-    ctx.error(1, "unclosed-front-matter",
-              "the front matter opened on line 1 is never closed; add a `---` line "
-              "after the last key")
+    ctx.error(
+        1,
+        "unclosed-front-matter",
+        "the front matter opened on line 1 is never closed; add a `---` line "
+        "after the last key",
+    )
     return None
 
 
@@ -129,22 +147,30 @@ def _compose(lines: list[str], ctx: _Context) -> yn.MappingNode | None:
         line = int(mark.line) + ctx.offset if mark is not None else ctx.offset
         line = min(max(line, 2), len(lines) + 1)
         reason = error.problem or error.context or "unreadable YAML"
-        ctx.error(line, "yaml-syntax",
-                  f"the front matter is not valid YAML: {reason}; check the "
-                  f"indentation and quote values that contain `: ` or `#`")
+        ctx.error(
+            line,
+            "yaml-syntax",
+            f"the front matter is not valid YAML: {reason}; check the "
+            f"indentation and quote values that contain `: ` or `#`",
+        )
         return None
     except yaml.YAMLError as error:
         ctx.error(2, "yaml-syntax", f"the front matter is not valid YAML: {error}")
         return None
     if root is None or yn.is_null(root):
-        ctx.error(1, "empty-front-matter",
-                  "the front matter is empty; it needs at least `name`, "
-                  "`first_contact` and `stage`")
+        ctx.error(
+            1,
+            "empty-front-matter",
+            "the front matter is empty; it needs at least `name`, "
+            "`first_contact` and `stage`",
+        )
         return None
     if not isinstance(root, yn.MappingNode):
-        ctx.error(yn.line_of(root, ctx.offset), "front-matter-not-mapping",
-                  f"the front matter must be `key: value` lines, found "
-                  f"{yn.describe(root)}")
+        ctx.error(
+            yn.line_of(root, ctx.offset),
+            "front-matter-not-mapping",
+            f"the front matter must be `key: value` lines, found {yn.describe(root)}",
+        )
         return None
     return root
 
@@ -155,14 +181,20 @@ def _mapping(node: yn.MappingNode, ctx: _Context) -> dict[str, tuple[yn.Node, in
     for key_node, value_node in node.value:
         line = yn.line_of(key_node, ctx.offset)
         if not isinstance(key_node, yn.ScalarNode):
-            ctx.error(line, "bad-key", "a key must be a plain word like `name`, "
-                                       f"found {yn.describe(key_node)}")
+            ctx.error(
+                line,
+                "bad-key",
+                "a key must be a plain word like `name`, "
+                f"found {yn.describe(key_node)}",
+            )
             continue
         key = str(key_node.value)
         if key in result:
-            ctx.error(line, "duplicate-key",
-                      f"`{key}` is given twice (first on line {result[key][1]}); "
-                      f"keep one")
+            ctx.error(
+                line,
+                "duplicate-key",
+                f"`{key}` is given twice (first on line {result[key][1]}); keep one",
+            )
             continue
         result[key] = (value_node, line)
     return result
@@ -178,14 +210,18 @@ class _Values:
         if yn.is_null(node):
             return None
         if not isinstance(node, yn.ScalarNode):
-            self.ctx.error(line, "bad-type",
-                           f"`{key}` must be text, found {yn.describe(node)}")
+            self.ctx.error(
+                line, "bad-type", f"`{key}` must be text, found {yn.describe(node)}"
+            )
             return None
         raw = str(node.value)
         if node.tag != yn.STR and node.style not in ("'", '"', "|", ">"):
-            self.ctx.error(line, "text-coerced",
-                           f"`{key}` must be text, found {yn.describe(node)}; put it "
-                           f"in quotes: {key}: \"{raw}\"")
+            self.ctx.error(
+                line,
+                "text-coerced",
+                f"`{key}` must be text, found {yn.describe(node)}; put it "
+                f'in quotes: {key}: "{raw}"',
+            )
         return raw
 
     def date(self, key: str, node: yn.Node, line: int) -> dt.date | None:
@@ -194,15 +230,20 @@ class _Values:
         raw = str(node.value) if isinstance(node, yn.ScalarNode) else ""
         if not DATE_RE.match(raw):
             found = yn.describe(node) if raw == "" else repr(raw)
-            self.ctx.error(line, "bad-date",
-                           f"`{key}` must be a date written YYYY-MM-DD, found {found}")
+            self.ctx.error(
+                line,
+                "bad-date",
+                f"`{key}` must be a date written YYYY-MM-DD, found {found}",
+            )
             return None
         try:
             return dt.date.fromisoformat(raw)
         except ValueError:
-            self.ctx.error(line, "impossible-date",
-                           f"`{key}` is {raw}, which is not a real date; check the "
-                           f"month and day")
+            self.ctx.error(
+                line,
+                "impossible-date",
+                f"`{key}` is {raw}, which is not a real date; check the month and day",
+            )
             return None
 
     def number(self, key: str, node: yn.Node, line: int) -> float | None:
@@ -210,17 +251,24 @@ class _Values:
             return None
         raw = str(node.value) if isinstance(node, yn.ScalarNode) else ""
         plain = isinstance(node, yn.ScalarNode) and not node.style
-        if not plain or node.tag not in (yn.INT, yn.FLOAT) or not yn.PLAIN_FLOAT.match(
-                raw.replace("_", "")):
-            self.ctx.error(line, "bad-number",
-                           f"`{key}` must be a plain number like 12500 or 12500.50, "
-                           f"found {yn.describe(node)}; write digits only, without "
-                           f"quotes, currency signs or thousands separators")
+        if (
+            not plain
+            or node.tag not in (yn.INT, yn.FLOAT)
+            or not yn.PLAIN_FLOAT.match(raw.replace("_", ""))
+        ):
+            self.ctx.error(
+                line,
+                "bad-number",
+                f"`{key}` must be a plain number like 12500 or 12500.50, "
+                f"found {yn.describe(node)}; write digits only, without "
+                f"quotes, currency signs or thousands separators",
+            )
             return None
         number = float(raw.replace("_", ""))
         if number < 0:
-            self.ctx.error(line, "negative-value",
-                           f"`{key}` must be 0 or more, found {raw}")
+            self.ctx.error(
+                line, "negative-value", f"`{key}` must be 0 or more, found {raw}"
+            )
             return None
         return number
 
@@ -230,8 +278,11 @@ class _Values:
         raw = str(node.value) if isinstance(node, yn.ScalarNode) else ""
         plain = isinstance(node, yn.ScalarNode) and not node.style
         if not plain or node.tag != yn.INT or not yn.PLAIN_INT.match(raw):
-            self.ctx.error(line, "bad-integer",
-                           f"`{key}` must be a whole number, found {yn.describe(node)}")
+            self.ctx.error(
+                line,
+                "bad-integer",
+                f"`{key}` must be a whole number, found {yn.describe(node)}",
+            )
             return None
         return int(raw)
 
@@ -240,14 +291,19 @@ class _Values:
             return None
         raw = str(node.value) if isinstance(node, yn.ScalarNode) else ""
         plain = isinstance(node, yn.ScalarNode) and not node.style
-        value = int(raw) if plain and node.tag == yn.INT and yn.PLAIN_INT.match(raw) \
+        value = (
+            int(raw)
+            if plain and node.tag == yn.INT and yn.PLAIN_INT.match(raw)
             else None
+        )
         if value is None or not 0 <= value <= 100:
             found = raw if value is not None else yn.describe(node)
             hint = " (without the % sign)" if raw.endswith("%") else ""
-            self.ctx.error(line, "bad-probability",
-                           f"`{key}` must be a whole number from 0 to 100{hint}, "
-                           f"found {found}")
+            self.ctx.error(
+                line,
+                "bad-probability",
+                f"`{key}` must be a whole number from 0 to 100{hint}, found {found}",
+            )
             return None
         return value
 
@@ -257,9 +313,12 @@ class _Values:
         if not isinstance(node, yn.SequenceNode):
             raw = str(node.value) if isinstance(node, yn.ScalarNode) else ""
             items = ", ".join(part.strip() for part in raw.split(",")) or "a, b"
-            self.ctx.error(line, "bad-list",
-                           f"`{key}` must be a list, found {yn.describe(node)}; write "
-                           f"{key}: [{items}]")
+            self.ctx.error(
+                line,
+                "bad-list",
+                f"`{key}` must be a list, found {yn.describe(node)}; write "
+                f"{key}: [{items}]",
+            )
             return ()
         values = []
         for item in node.value:
@@ -273,8 +332,11 @@ class _Values:
             return None
         raw = str(node.value) if isinstance(node, yn.ScalarNode) else ""
         if raw not in yn.PLAIN_BOOL:
-            self.ctx.error(line, "bad-boolean",
-                           f"`{key}` must be true or false, found {yn.describe(node)}")
+            self.ctx.error(
+                line,
+                "bad-boolean",
+                f"`{key}` must be true or false, found {yn.describe(node)}",
+            )
             return None
         return raw == "true"
 
@@ -286,9 +348,12 @@ class _Values:
         if config.stage(name) is None:
             close = difflib.get_close_matches(name.lower(), config.stage_names, n=1)
             hint = f"; did you mean `{close[0]}`?" if close else ""
-            self.ctx.error(line, "unknown-stage",
-                           f"`{key}` is `{name}`, not a configured stage (one of "
-                           f"{', '.join(config.stage_names)}){hint}")
+            self.ctx.error(
+                line,
+                "unknown-stage",
+                f"`{key}` is `{name}`, not a configured stage (one of "
+                f"{', '.join(config.stage_names)}){hint}",
+            )
             return None
         return name
 
@@ -297,9 +362,12 @@ class _Values:
         if code is None:
             return None
         if not re.match(r"^[A-Z]{3}$", code):
-            self.ctx.error(line, "bad-currency",
-                           f"`{key}` must be a three-letter ISO 4217 code like EUR, "
-                           f"found {code!r}")
+            self.ctx.error(
+                line,
+                "bad-currency",
+                f"`{key}` must be a three-letter ISO 4217 code like EUR, "
+                f"found {code!r}",
+            )
             return None
         return code
 
@@ -307,24 +375,39 @@ class _Values:
         """Read a value by its field type (a FieldSpec or a custom field's type)."""
         kind = spec.type if isinstance(spec, FieldSpec) else spec
         reader = {
-            "text": self.text, "date": self.date, "number": self.number,
-            "integer": self.integer, "probability": self.probability,
-            "list": self.text_list, "boolean": self.boolean, "stage": self.stage,
+            "text": self.text,
+            "date": self.date,
+            "number": self.number,
+            "integer": self.integer,
+            "probability": self.probability,
+            "list": self.text_list,
+            "boolean": self.boolean,
+            "stage": self.stage,
             "currency": self.currency,
         }[kind]
         return reader(key, node, line)
 
 
-def _unknown_key(key: str, line: int, known: list[str], where: str,
-                 ctx: _Context) -> None:
+def _unknown_key(
+    key: str, line: int, known: list[str], where: str, ctx: _Context
+) -> None:
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-    hint = f"; did you mean `{close[0]}`?" if close else \
-        "; declare it under [fields] in crmgen.toml if it is yours"
+    hint = (
+        f"; did you mean `{close[0]}`?"
+        if close
+        else "; declare it under [fields] in crmgen.toml if it is yours"
+    )
     ctx.warning(line, "unknown-key", f"unknown key `{key}`{where}{hint}")
 
 
-def _build_client(stem: str, path: str, root: yn.MappingNode, lines: list[str],
-                  closing: int, ctx: _Context) -> Client | None:
+def _build_client(
+    stem: str,
+    path: str,
+    root: yn.MappingNode,
+    lines: list[str],
+    closing: int,
+    ctx: _Context,
+) -> Client | None:
     keys = _mapping(root, ctx)
     values = _Values(ctx)
     config = ctx.config
@@ -340,11 +423,19 @@ def _build_client(stem: str, path: str, root: yn.MappingNode, lines: list[str],
 
     for spec in CLIENT_FIELDS:
         if spec.required and spec.name not in keys:
-            ctx.error(1, "missing-key", f"`{spec.name}` is required; add "
-                                        f"`{spec.name}: ...` to the front matter")
+            ctx.error(
+                1,
+                "missing-key",
+                f"`{spec.name}` is required; add "
+                f"`{spec.name}: ...` to the front matter",
+            )
     if "deals" not in keys and "stage" not in keys:
-        ctx.error(1, "missing-key", "`stage` is required (or a `deals` list); add "
-                                    f"`stage: {config.stage_names[0]}`")
+        ctx.error(
+            1,
+            "missing-key",
+            "`stage` is required (or a `deals` list); add "
+            f"`stage: {config.stage_names[0]}`",
+        )
     name = read.get("name")
     if name is None:
         if "name" in keys:
@@ -354,7 +445,9 @@ def _build_client(stem: str, path: str, root: yn.MappingNode, lines: list[str],
     deals = _deals(name, keys, read, values, ctx)
     notes, log, log_line = _body(lines, closing + 1, ctx)
     key_lines = {key: line for key, (_node, line) in keys.items()}
-    front_matter = {key: yn.written(node) for key, (node, _line) in keys.items()}
+    front_matter = {
+        key: _as_written(key, node, config) for key, (node, _line) in keys.items()
+    }
     return Client(
         id=stem,
         path=path,
@@ -375,8 +468,22 @@ def _build_client(stem: str, path: str, root: yn.MappingNode, lines: list[str],
     )
 
 
-def _deals(name: str, keys: dict[str, tuple[yn.Node, int]], read: dict[str, Any],
-           values: _Values, ctx: _Context) -> tuple[Deal, ...]:
+def _as_written(key: str, node: yn.Node, config: Config) -> Any:
+    """A key's value as typed; a text field keeps its text even when YAML coerced it."""
+    spec = CLIENT_SPECS.get(key)
+    kind = spec.type if spec is not None else config.custom_fields.get(key)
+    if kind == "text" and isinstance(node, yn.ScalarNode) and not yn.is_null(node):
+        return str(node.value)
+    return yn.written(node)
+
+
+def _deals(
+    name: str,
+    keys: dict[str, tuple[yn.Node, int]],
+    read: dict[str, Any],
+    values: _Values,
+    ctx: _Context,
+) -> tuple[Deal, ...]:
     if "deals" not in keys:
         line = keys.get("stage", (None, 1))[1]
         deal = _make_deal(name, read, line, ctx)
@@ -384,44 +491,60 @@ def _deals(name: str, keys: dict[str, tuple[yn.Node, int]], read: dict[str, Any]
     node, line = keys["deals"]
     for key in TOP_LEVEL_DEAL_KEYS:
         if key in keys:
-            ctx.error(keys[key][1], "deal-key-with-deals",
-                      f"`{key}` belongs inside each item of `deals` (line {line}) "
-                      f"when a client has a `deals` list; move it there")
+            ctx.error(
+                keys[key][1],
+                "deal-key-with-deals",
+                f"`{key}` belongs inside each item of `deals` (line {line}) "
+                f"when a client has a `deals` list; move it there",
+            )
     if not isinstance(node, yn.SequenceNode) or not node.value:
-        ctx.error(line, "bad-deals",
-                  f"`deals` must be a list of deals, each starting `- title: ...`, "
-                  f"found {yn.describe(node)}")
+        ctx.error(
+            line,
+            "bad-deals",
+            f"`deals` must be a list of deals, each starting `- title: ...`, "
+            f"found {yn.describe(node)}",
+        )
         return ()
     deals: list[Deal] = []
     titles: dict[str, int] = {}
     for item in node.value:
         item_line = yn.line_of(item, ctx.offset)
         if not isinstance(item, yn.MappingNode):
-            ctx.error(item_line, "bad-deals",
-                      f"each item of `deals` must be a mapping with `title` and "
-                      f"`stage`, found {yn.describe(item)}")
+            ctx.error(
+                item_line,
+                "bad-deals",
+                f"each item of `deals` must be a mapping with `title` and "
+                f"`stage`, found {yn.describe(item)}",
+            )
             continue
         item_keys = _mapping(item, ctx)
         item_read: dict[str, Any] = {}
         for key, (value_node, key_line) in item_keys.items():
             if key in DEAL_ITEM_SPECS:
-                item_read[key] = values.read(DEAL_ITEM_SPECS[key], key, value_node,
-                                             key_line)
+                item_read[key] = values.read(
+                    DEAL_ITEM_SPECS[key], key, value_node, key_line
+                )
             else:
                 _unknown_key(key, key_line, list(DEAL_ITEM_SPECS), " in a deal", ctx)
         if "currency" not in item_read and "currency" in read:
             item_read["currency"] = read["currency"]
         for required in ("title", "stage"):
             if required not in item_keys:
-                ctx.error(item_line, "missing-key",
-                          f"a deal needs `{required}`; add `{required}: ...`")
+                ctx.error(
+                    item_line,
+                    "missing-key",
+                    f"a deal needs `{required}`; add `{required}: ...`",
+                )
         title = item_read.get("title")
         if title is None:
             continue
         if title in titles:
-            ctx.error(item_line, "duplicate-deal",
-                      f"deal title `{title}` is used twice (first on line "
-                      f"{titles[title]}); give each deal its own title")
+            ctx.error(
+                item_line,
+                "duplicate-deal",
+                f"deal title `{title}` is used twice (first on line "
+                f"{titles[title]}); give each deal its own title",
+            )
             continue
         titles[title] = item_line
         deal = _make_deal(title, item_read, item_line, ctx)
@@ -430,8 +553,9 @@ def _deals(name: str, keys: dict[str, tuple[yn.Node, int]], read: dict[str, Any]
     return tuple(deals)
 
 
-def _make_deal(title: str, read: dict[str, Any], line: int,
-               ctx: _Context) -> Deal | None:
+def _make_deal(
+    title: str, read: dict[str, Any], line: int, ctx: _Context
+) -> Deal | None:
     stage_name = read.get("stage")
     stage = ctx.config.stage(stage_name) if stage_name is not None else None
     if stage is None:
@@ -464,8 +588,12 @@ def _headings(lines: list[str], start: int) -> list[tuple[int, int, str]]:
             continue
         match = FENCE_RE.match(line)
         if fence is not None:
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(
-                    fence) and not match.group(2).strip():
+            if (
+                match
+                and match.group(1)[0] == fence[0]
+                and len(match.group(1)) >= len(fence)
+                and not match.group(2).strip()
+            ):
                 fence = None
             continue
         if match and not (match.group(1)[0] == "`" and "`" in match.group(2)):
@@ -473,39 +601,56 @@ def _headings(lines: list[str], start: int) -> list[tuple[int, int, str]]:
             continue
         heading = HEADING_RE.match(line)
         if heading:
-            found.append((index, len(heading.group(1)), (heading.group(2) or "").strip()))
+            found.append(
+                (index, len(heading.group(1)), (heading.group(2) or "").strip())
+            )
     return found
 
 
 _MARKS = ("#", "`", "~")
 
 
-def _body(lines: list[str], start: int,
-          ctx: _Context) -> tuple[str, tuple[LogEntry, ...], int | None]:
+def _body(
+    lines: list[str], start: int, ctx: _Context
+) -> tuple[str, tuple[LogEntry, ...], int | None]:
     """Split the body into notes and log entries; the log runs from `## Log` to
     the next heading of level 1 or 2."""
     headings = _headings(lines, start)
-    log_index = next((i for i, (_n, level, text) in enumerate(headings)
-                      if level == 2 and text.lower() == "log"), None)
+    log_index = next(
+        (
+            i
+            for i, (_n, level, text) in enumerate(headings)
+            if level == 2 and text.lower() == "log"
+        ),
+        None,
+    )
     if log_index is None:
         return _join(lines[start:]), (), None
     log_at = headings[log_index][0]
-    end = next((index for index, level, _t in headings[log_index + 1:] if level <= 2),
-               len(lines))
-    for index, level, text in headings[log_index + 1:]:
+    end = next(
+        (index for index, level, _t in headings[log_index + 1 :] if level <= 2),
+        len(lines),
+    )
+    for index, level, text in headings[log_index + 1 :]:
         if level == 2 and text.lower() == "log":
-            ctx.warning(index + 1, "second-log",
-                        f"a second `## Log` heading (the first is on line {log_at + 1});"
-                        f" keep every entry under one")
-    entries_at = [(index, text) for index, level, text in headings[log_index + 1:]
-                  if index < end and level == 3]
+            ctx.warning(
+                index + 1,
+                "second-log",
+                f"a second `## Log` heading (the first is on line {log_at + 1});"
+                f" keep every entry under one",
+            )
+    entries_at = [
+        (index, text)
+        for index, level, text in headings[log_index + 1 :]
+        if index < end and level == 3
+    ]
     stops = sorted({index for index, level, _t in headings if level <= 3} | {end})
     first_entry = entries_at[0][0] if entries_at else end
-    notes = _join(lines[start:log_at] + lines[log_at + 1:first_entry] + lines[end:])
+    notes = _join(lines[start:log_at] + lines[log_at + 1 : first_entry] + lines[end:])
     entries = []
     for index, text in entries_at:
         stop = stops[bisect.bisect_right(stops, index)]
-        entry = _entry(text, index + 1, _join(lines[index + 1:stop]), ctx)
+        entry = _entry(text, index + 1, _join(lines[index + 1 : stop]), ctx)
         if entry is not None:
             entries.append(entry)
     return notes, tuple(entries), log_at + 1
@@ -519,25 +664,36 @@ def _entry(text: str, line: int, body: str, ctx: _Context) -> LogEntry | None:
     match = ENTRY_RE.match(text)
     shape = "`### YYYY-MM-DD [HH:MM] kind[: summary]`"
     if not match:
-        ctx.error(line, "bad-entry-heading",
-                  f"a log entry heading must read {shape}, found `### {text}`")
+        ctx.error(
+            line,
+            "bad-entry-heading",
+            f"a log entry heading must read {shape}, found `### {text}`",
+        )
         return None
     raw_date, time = match.group("date"), match.group("time")
     if not DATE_RE.match(raw_date):
-        ctx.error(line, "bad-entry-heading",
-                  f"a log entry heading must start with a date YYYY-MM-DD, found "
-                  f"`{raw_date}`; the heading reads {shape}")
+        ctx.error(
+            line,
+            "bad-entry-heading",
+            f"a log entry heading must start with a date YYYY-MM-DD, found "
+            f"`{raw_date}`; the heading reads {shape}",
+        )
         return None
     try:
         date = dt.date.fromisoformat(raw_date)
     except ValueError:
-        ctx.error(line, "impossible-date",
-                  f"the entry's date {raw_date} is not a real date; check the month "
-                  f"and day")
+        ctx.error(
+            line,
+            "impossible-date",
+            f"the entry's date {raw_date} is not a real date; check the month and day",
+        )
         return None
     if time is not None and not TIME_RE.match(time):
-        ctx.error(line, "bad-time",
-                  f"the entry's time must be HH:MM from 00:00 to 23:59, found {time}")
+        ctx.error(
+            line,
+            "bad-time",
+            f"the entry's time must be HH:MM from 00:00 to 23:59, found {time}",
+        )
         return None
     kind = match.group("kind").lower()
     summary = (match.group("summary") or "").strip()
@@ -548,24 +704,32 @@ def _entry(text: str, line: int, body: str, ctx: _Context) -> LogEntry | None:
 def _stage_change(summary: str, line: int, ctx: _Context) -> StageChange | None:
     match = CHANGE_RE.match(summary)
     if not match:
-        ctx.warning(line, "bad-stage-entry",
-                    f"a `stage` entry's summary should read `from -> to` or "
-                    f"`from -> to, 40% -> 60%`, found {summary!r}; reports skip it")
+        ctx.warning(
+            line,
+            "bad-stage-entry",
+            f"a `stage` entry's summary should read `from -> to` or "
+            f"`from -> to, 40% -> 60%`, found {summary!r}; reports skip it",
+        )
         return None
     before = match.group("before")
     after = match.group("after").lower()
     for name in (before, after):
         if name is not None and ctx.config.stage(name.lower()) is None:
-            ctx.warning(line, "unknown-stage",
-                        f"the stage entry names `{name}`, not a configured stage "
-                        f"(one of {', '.join(ctx.config.stage_names)})")
+            ctx.warning(
+                line,
+                "unknown-stage",
+                f"the stage entry names `{name}`, not a configured stage "
+                f"(one of {', '.join(ctx.config.stage_names)})",
+            )
             return None
     p1, p2 = match.group("p1"), match.group("p2")
     for number in (p1, p2):
         if number is not None and int(number) > 100:
-            ctx.warning(line, "bad-probability",
-                        f"a probability in a stage entry must be 0-100%, found "
-                        f"{number}%")
+            ctx.warning(
+                line,
+                "bad-probability",
+                f"a probability in a stage entry must be 0-100%, found {number}%",
+            )
             return None
     return StageChange(
         deal=match.group("deal"),
@@ -582,17 +746,19 @@ def _log_order(log: tuple[LogEntry, ...], ctx: _Context) -> bool | None:
     stamps = [entry.date for entry in log]
     if len(set(stamps)) < 2:
         return None
-    descending = all(a >= b for a, b in zip(stamps, stamps[1:], strict=False))
-    ascending = all(a <= b for a, b in zip(stamps, stamps[1:], strict=False))
+    descending = all(a >= b for a, b in itertools.pairwise(stamps))
+    ascending = all(a <= b for a, b in itertools.pairwise(stamps))
     if descending or ascending:
         return descending
     newest_first = stamps[0] > stamps[-1]
-    for entry, (a, b) in zip(log[1:], zip(stamps, stamps[1:], strict=False),
-                             strict=False):
+    for entry, (a, b) in zip(log[1:], itertools.pairwise(stamps), strict=False):
         if (newest_first and b > a) or (not newest_first and b < a):
             order = "newest-first" if newest_first else "oldest-first"
-            ctx.warning(entry.line, "log-order",
-                        f"this entry breaks the log's {order} order; move it so the "
-                        f"dates run one way")
+            ctx.warning(
+                entry.line,
+                "log-order",
+                f"this entry breaks the log's {order} order; move it so the "
+                f"dates run one way",
+            )
             break
     return newest_first

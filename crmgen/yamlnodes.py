@@ -34,7 +34,7 @@ MappingNode = yaml.MappingNode
 
 def compose(text: str) -> Node | None:
     """Compose one YAML document into nodes; raises yaml.YAMLError on bad syntax."""
-    return yaml.compose(text, Loader=_Loader)  # noqa: S506 - safe loader
+    return yaml.compose(text, Loader=_Loader)
 
 
 def line_of(node: Node, offset: int) -> int:
@@ -68,8 +68,11 @@ def written(node: Node) -> Any:
     if isinstance(node, SequenceNode):
         return [written(item) for item in node.value]
     if isinstance(node, MappingNode):
-        return {str(key.value): written(value) for key, value in node.value
-                if isinstance(key, ScalarNode)}
+        return {
+            str(key.value): written(value)
+            for key, value in node.value
+            if isinstance(key, ScalarNode)
+        }
     return None
 
 

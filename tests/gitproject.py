@@ -20,16 +20,31 @@ class GitProject(ProjectDir):
         self.git("config", "commit.gpgsign", "false")
 
     def git(self, *args: str, env: dict[str, str] | None = None) -> str:
-        done = subprocess.run(["git", *args], cwd=self.root, capture_output=True,
-                              text=True, check=True, env={**os.environ, **(env or {})})
+        done = subprocess.run(
+            ["git", *args],
+            cwd=self.root,
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, **(env or {})},
+        )
         return done.stdout
 
     def commit(self, message: str, when: str, author: str = "Test Author") -> str:
         """Stage everything and commit at `when` (e.g. 2026-10-01T10:00:00+02:00)."""
         self.git("add", "-A")
-        self.git("commit", "-q", "--allow-empty", "-m", message, env={
-            "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when,
-            "GIT_AUTHOR_NAME": author})
+        self.git(
+            "commit",
+            "-q",
+            "--allow-empty",
+            "-m",
+            message,
+            env={
+                "GIT_AUTHOR_DATE": when,
+                "GIT_COMMITTER_DATE": when,
+                "GIT_AUTHOR_NAME": author,
+            },
+        )
         return self.git("rev-parse", "HEAD").strip()
 
     def remove(self, relative: str) -> None:

@@ -40,46 +40,64 @@ def board(repo: GitProject, *args: str) -> list[tuple[str, str, float, str]]:
     result = repo.run("export", "json", *args)
     assert result.status == 0, result
     document = json.loads(result.out)
-    return [(c["id"], d["stage"], d["value"], d["currency"]) for c in
-            document["clients"] for d in c["deals"]] + [("today", document["today"],
-                                                         0.0, "")]
+    return [
+        (c["id"], d["stage"], d["value"], d["currency"])
+        for c in document["clients"]
+        for d in c["deals"]
+    ] + [("today", document["today"], 0.0, "")]
 
 
 def test_as_of_a_date_takes_the_last_commit_on_or_before_that_day(
-        repo: GitProject) -> None:
+    repo: GitProject,
+) -> None:
     assert board(repo, "--as-of", "2026-09-29") == [
-        ("acme", "lead", 1000.0, "USD"), ("today", "2026-09-29", 0.0, "")]
+        ("acme", "lead", 1000.0, "USD"),
+        ("today", "2026-09-29", 0.0, ""),
+    ]
     assert board(repo, "--as-of", "2026-09-30") == [
-        ("acme", "proposal", 2000.0, "USD"), ("beta", "lead", 10.0, "USD"),
-        ("today", "2026-09-30", 0.0, "")]
+        ("acme", "proposal", 2000.0, "USD"),
+        ("beta", "lead", 10.0, "USD"),
+        ("today", "2026-09-30", 0.0, ""),
+    ]
     assert board(repo, "--as-of", "2026-12-01") == [
-        ("acme", "won", 2500.0, "GBP"), ("beta", "lead", 10.0, "GBP"),
-        ("today", "2026-12-01", 0.0, "")]
+        ("acme", "won", 2500.0, "GBP"),
+        ("beta", "lead", 10.0, "GBP"),
+        ("today", "2026-12-01", 0.0, ""),
+    ]
 
 
 def test_as_of_a_revision_uses_its_commit_date_as_today(repo: GitProject) -> None:
     assert board(repo, "--as-of", "HEAD~1") == [
-        ("acme", "proposal", 2000.0, "USD"), ("beta", "lead", 10.0, "USD"),
-        ("today", "2026-09-30", 0.0, "")]
+        ("acme", "proposal", 2000.0, "USD"),
+        ("beta", "lead", 10.0, "USD"),
+        ("today", "2026-09-30", 0.0, ""),
+    ]
 
 
 def test_today_still_wins_over_the_as_of_date(repo: GitProject) -> None:
     assert board(repo, "--as-of", "HEAD~1", "--today", "2026-11-11")[-1] == (
-        "today", "2026-11-11", 0.0, "")
+        "today",
+        "2026-11-11",
+        0.0,
+        "",
+    )
 
 
 def test_without_as_of_the_working_tree_is_read(repo: GitProject) -> None:
     assert board(repo, "--today", "2026-12-01")[0] == ("acme", "lost", 1.0, "GBP")
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("--as-of", "2026-08-31"), "no commit on or before 2026-08-31"),
-    (("--as-of", "nope"), "`nope` is not a commit"),
-    (("--as-of", "2026-02-30"), "not a real date"),
-])
-def test_unknown_dates_and_revisions_are_usage_errors(repo: GitProject,
-                                                      args: tuple[str, ...],
-                                                      message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--as-of", "2026-08-31"), "no commit on or before 2026-08-31"),
+        (("--as-of", "nope"), "`nope` is not a commit"),
+        (("--as-of", "2026-02-30"), "not a real date"),
+    ],
+)
+def test_unknown_dates_and_revisions_are_usage_errors(
+    repo: GitProject, args: tuple[str, ...], message: str
+) -> None:
     result = repo.run("export", "json", *args)
     assert result.status == 2 and message in result.err, result
     assert result.out == "", result
@@ -96,5 +114,7 @@ def test_as_of_outside_git_says_so(tmp_path: Path) -> None:
     project = ProjectDir(tmp_path / "plain")
     result = project.run("export", "json", "--as-of", "HEAD")
     assert result.status == 2, result
-    assert "is not in a git repository with commits; --as-of reads git history" \
-        in result.err, result
+    assert (
+        "is not in a git repository with commits; --as-of reads git history"
+        in result.err
+    ), result

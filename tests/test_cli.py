@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import REPO, ProjectDir, run_cli
+from conftest import REPO, run_cli
 
 from crmgen import __version__
 
@@ -17,7 +17,12 @@ def test_version() -> None:
 
 
 def test_python_dash_m_runs_the_same_entry_point() -> None:
-    done = subprocess.run([sys.executable, "-m", "crmgen", "--version"],
-                          capture_output=True, text=True, cwd=REPO, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "crmgen", "--version"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
     assert done.returncode == 0
     assert __version__ in done.stdout

@@ -53,8 +53,9 @@ def simple(name: str, stage: str, extra: str = "") -> str:
 
 
 def acme(stage: str, value: int, close: str, follow: str, extra: str = "") -> str:
-    return ACME.format(stage=stage, value=value, close=close, follow=follow,
-                       extra=extra)
+    return ACME.format(
+        stage=stage, value=value, close=close, follow=follow, extra=extra
+    )
 
 
 @pytest.fixture
@@ -69,11 +70,14 @@ def repo(tmp_path: Path) -> GitProject:
     project.client("acme", acme("lead", 1200, "2026-10-31", "2026-09-05"))
     project.commit("acme later", "2026-09-10T09:00:00+02:00")
     # The working tree, not committed:
-    project.client("acme", acme("qualified", 1200, "2026-11-30", "2026-09-20",
-                                "\n    probability: 55"))
+    project.client(
+        "acme",
+        acme("qualified", 1200, "2026-11-30", "2026-09-20", "\n    probability: 55"),
+    )
     project.client("beta", BETA_NOW)
-    project.client("gamma", simple("Gamma", "lost",
-                                   "lost_reason: price\nclosed_on: 2026-09-12\n"))
+    project.client(
+        "gamma", simple("Gamma", "lost", "lost_reason: price\nclosed_on: 2026-09-12\n")
+    )
     project.client("delta", simple("Delta_ & <Co>", "lead", "value: 700\n"))
     project.remove("clients/old.md")
     project.client("epsilon", "---\nname: [Epsilon\n---\n")
@@ -87,7 +91,9 @@ def short(repo: GitProject, rev: str) -> str:
 def test_last_commit_against_the_working_tree(repo: GitProject) -> None:
     result = repo.run("diff")
     assert result.status == 0, result
-    assert result.out == f"""\
+    assert (
+        result.out
+        == f"""\
 Pipeline: 1 new client, 1 removed client, 1 new deal, 1 removed deal, 1 won, \
 1 lost, 1 stage move, 1 probability change, 1 close date pushed out, \
 1 follow-up change, 1 file not compared
@@ -126,12 +132,15 @@ Follow-ups:
 
 Not compared:
 - clients/epsilon.md: has errors in one version; run crmgen check
-""", result
+"""
+    ), result
 
 
 def test_two_commits_count_pushes_up_to_the_newer_one(repo: GitProject) -> None:
     result = repo.run("diff", "HEAD~1", "HEAD")
-    assert result.out == f"""\
+    assert (
+        result.out
+        == f"""\
 Pipeline: 1 value change, 1 close date pushed out
 
 From HEAD~1 ({short(repo, "HEAD~1")}, 2026-09-01) to HEAD ({short(repo, "HEAD")}, \
@@ -142,7 +151,8 @@ Value changes:
 
 Expected close pushed out:
 - Acme: 2026-10-15 -> 2026-10-31 (pushed 1 time in all)
-""", result
+"""
+    ), result
 
 
 def test_dates_pick_the_last_commit_on_or_before_them(repo: GitProject) -> None:
@@ -194,5 +204,7 @@ def test_money_and_escaping() -> None:
     assert money(12500, "EUR") == "12,500 EUR"
     assert money(12500.5, "EUR") == "12,500.50 EUR"
     assert money(None, "EUR") == "no value"
-    assert escape_markdown("a*b_[c](d) <e> `f` | ~g~ & h\\") == \
-        r"a\*b\_\[c\](d) \<e\> \`f\` \| \~g\~ \& h\\"
+    assert (
+        escape_markdown("a*b_[c](d) <e> `f` | ~g~ & h\\")
+        == r"a\*b\_\[c\](d) \<e\> \`f\` \| \~g\~ \& h\\"
+    )

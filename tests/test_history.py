@@ -62,17 +62,39 @@ def repo(tmp_path: Path) -> GitProject:
     project.client("acme", acme("lead", 1000, "2026-10-15"))
     project.client("beta", BETA)
     project.commit("two clients", "2026-09-01T09:00:00+02:00")
-    project.client("acme", acme("qualified", 1200, "2026-10-15",
-                                log="### 2026-09-10 stage: lead -> qualified"))
+    project.client(
+        "acme",
+        acme(
+            "qualified",
+            1200,
+            "2026-10-15",
+            log="### 2026-09-10 stage: lead -> qualified",
+        ),
+    )
     project.commit("acme qualified", "2026-09-10T09:00:00+02:00")
-    project.client("acme", acme("proposal", 1200, "2026-11-15", "\n    probability: 70",
-                                log="### 2026-09-10 stage: lead -> qualified"))
+    project.client(
+        "acme",
+        acme(
+            "proposal",
+            1200,
+            "2026-11-15",
+            "\n    probability: 70",
+            log="### 2026-09-10 stage: lead -> qualified",
+        ),
+    )
     project.client("beta", "---\nname: [Beta\n---\n")
     project.commit("acme proposal, beta broken", "2026-09-20T09:00:00+02:00")
     project.remove("clients/acme.md")
-    project.client("acme-corp", acme("proposal", 1200, "2026-12-01",
-                                     "\n    probability: 70",
-                                     log="### 2026-09-10 stage: lead -> qualified"))
+    project.client(
+        "acme-corp",
+        acme(
+            "proposal",
+            1200,
+            "2026-12-01",
+            "\n    probability: 70",
+            log="### 2026-09-10 stage: lead -> qualified",
+        ),
+    )
     project.client("beta", BETA_WON)
     project.commit("rename acme, beta won", "2026-09-25T23:30:00-05:00")
     project.remove("clients/beta.md")
@@ -82,25 +104,67 @@ def repo(tmp_path: Path) -> GitProject:
 
 def test_every_tracked_change_in_commit_order(repo: GitProject) -> None:
     changes = deal_changes(repo.root, Config())
-    found = [(c.client, c.deal, c.key, c.field, c.before, c.after, c.date, c.logged)
-             for c in changes]
+    found = [
+        (c.client, c.deal, c.key, c.field, c.before, c.after, c.date, c.logged)
+        for c in changes
+    ]
     assert found == [
         ("acme-corp", "Acme", None, "stage", None, "lead", D(2026, 9, 1), False),
-        ("beta", "Espresso", "Espresso", "stage", None, "proposal", D(2026, 9, 1),
-         False),
+        (
+            "beta",
+            "Espresso",
+            "Espresso",
+            "stage",
+            None,
+            "proposal",
+            D(2026, 9, 1),
+            False,
+        ),
         ("beta", "Grinder", "Grinder", "stage", None, "lead", D(2026, 9, 1), False),
         ("acme-corp", "Acme", None, "stage", "lead", "qualified", D(2026, 9, 10), True),
         ("acme-corp", "Acme", None, "value", 1000.0, 1200.0, D(2026, 9, 10), False),
-        ("acme-corp", "Acme", None, "stage", "qualified", "proposal", D(2026, 9, 20),
-         False),
+        (
+            "acme-corp",
+            "Acme",
+            None,
+            "stage",
+            "qualified",
+            "proposal",
+            D(2026, 9, 20),
+            False,
+        ),
         ("acme-corp", "Acme", None, "probability", 40, 70, D(2026, 9, 20), False),
-        ("acme-corp", "Acme", None, "expected_close", D(2026, 10, 15), D(2026, 11, 15),
-         D(2026, 9, 20), False),
+        (
+            "acme-corp",
+            "Acme",
+            None,
+            "expected_close",
+            D(2026, 10, 15),
+            D(2026, 11, 15),
+            D(2026, 9, 20),
+            False,
+        ),
         # Authored at 23:30 in UTC-5: the author's own date, not UTC's next day.
-        ("acme-corp", "Acme", None, "expected_close", D(2026, 11, 15), D(2026, 12, 1),
-         D(2026, 9, 25), False),
-        ("beta", "Espresso", "Espresso", "stage", "proposal", "won", D(2026, 9, 25),
-         False),
+        (
+            "acme-corp",
+            "Acme",
+            None,
+            "expected_close",
+            D(2026, 11, 15),
+            D(2026, 12, 1),
+            D(2026, 9, 25),
+            False,
+        ),
+        (
+            "beta",
+            "Espresso",
+            "Espresso",
+            "stage",
+            "proposal",
+            "won",
+            D(2026, 9, 25),
+            False,
+        ),
         ("beta", "Grinder", "Grinder", "stage", "lead", None, D(2026, 9, 25), False),
         ("beta", "Espresso", "Espresso", "stage", "won", None, D(2026, 10, 2), False),
     ]
@@ -109,13 +173,17 @@ def test_every_tracked_change_in_commit_order(repo: GitProject) -> None:
 def test_commit_ids_are_the_commits_that_made_each_change(repo: GitProject) -> None:
     ids = repo.git("log", "--format=%H", "--reverse").split()
     changes = deal_changes(repo.root, Config())
-    assert [c.commit for c in changes] == [ids[0]] * 3 + [ids[1]] * 2 + [ids[2]] * 3 \
-        + [ids[3]] * 3 + [ids[4]]
+    assert [c.commit for c in changes] == [ids[0]] * 3 + [ids[1]] * 2 + [ids[2]] * 3 + [
+        ids[3]
+    ] * 3 + [ids[4]]
 
 
 def test_unlogged_leaves_out_what_a_stage_entry_records(repo: GitProject) -> None:
-    stage_moves = [(c.before, c.after) for c in unlogged(deal_changes(
-        repo.root, Config())) if c.client == "acme-corp" and c.field == "stage"]
+    stage_moves = [
+        (c.before, c.after)
+        for c in unlogged(deal_changes(repo.root, Config()))
+        if c.client == "acme-corp" and c.field == "stage"
+    ]
     assert stage_moves == [(None, "lead"), ("qualified", "proposal")]
 
 
@@ -136,7 +204,8 @@ def test_project_in_a_sub_folder_of_the_repository(tmp_path: Path) -> None:
     (sub / "clients").mkdir(parents=True)
     (repo.root / "clients").rmdir()
     (sub / "clients" / "acme.md").write_text(
-        "---\nname: Acme\nfirst_contact: 2026-09-01\nstage: lead\n---\n")
+        "---\nname: Acme\nfirst_contact: 2026-09-01\nstage: lead\n---\n"
+    )
     (repo.root / "other.md").write_text("not a client\n")
     repo.commit("start", "2026-09-01T09:00:00+00:00")
     changes = deal_changes(sub, Config())
@@ -149,8 +218,24 @@ def test_outside_git_is_an_error_the_caller_can_catch(tmp_path: Path) -> None:
 
 
 def test_a_deal_change_knows_when_it_pushes_out() -> None:
-    later = DealChange("a", "A", None, "expected_close", D(2026, 1, 1), D(2026, 2, 1),
-                       D(2026, 1, 1), "x")
-    earlier = DealChange("a", "A", None, "expected_close", D(2026, 2, 1),
-                         D(2026, 1, 1), D(2026, 1, 1), "x")
+    later = DealChange(
+        "a",
+        "A",
+        None,
+        "expected_close",
+        D(2026, 1, 1),
+        D(2026, 2, 1),
+        D(2026, 1, 1),
+        "x",
+    )
+    earlier = DealChange(
+        "a",
+        "A",
+        None,
+        "expected_close",
+        D(2026, 2, 1),
+        D(2026, 1, 1),
+        D(2026, 1, 1),
+        "x",
+    )
     assert later.pushed_out and not earlier.pushed_out

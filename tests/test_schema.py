@@ -24,12 +24,20 @@ from crmgen.parse import parse_client
 from crmgen.schema import front_matter_schema
 
 CONFIG = Config(
-    custom_fields={"industry": "text", "employees": "integer", "vip": "boolean",
-                   "renewal": "date", "budget": "number", "regions": "list"},
-    lost_reasons=("price", "timing"))
+    custom_fields={
+        "industry": "text",
+        "employees": "integer",
+        "vip": "boolean",
+        "renewal": "date",
+        "budget": "number",
+        "regions": "list",
+    },
+    lost_reasons=("price", "timing"),
+)
 SCHEMA = front_matter_schema(CONFIG)
 VALIDATOR = jsonschema.Draft202012Validator(
-    SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+)
 
 TEXTY = {"text", "stage", "currency"}
 NUMERIC = {"number", "integer", "probability"}
@@ -37,16 +45,41 @@ YAML11_WORDS = ("yes", "no", "on", "off", "y", "n", "Yes", "NO", "Off", "ON")
 
 # (spellings, the field types for which YAML 1.1 and 1.2 read them differently)
 POOL: list[tuple[st.SearchStrategy[str], set[str]]] = [
-    (st.from_regex(r"\A[a-z]{3,8}( [a-z]{2,8})?\Z").filter(
-        lambda w: w.lower() not in YAML11_WORDS and w not in ("null", "true",
-                                                              "false")), set()),
-    (st.sampled_from(["lead", "qualified", "won", "lost", "Lead", "EUR", "USD",
-                      "usd", "EURO", "price", "timing"]), set()),
+    (
+        st.from_regex(r"\A[a-z]{3,8}( [a-z]{2,8})?\Z").filter(
+            lambda w: (
+                w.lower() not in YAML11_WORDS and w not in ("null", "true", "false")
+            )
+        ),
+        set(),
+    ),
+    (
+        st.sampled_from(
+            [
+                "lead",
+                "qualified",
+                "won",
+                "lost",
+                "Lead",
+                "EUR",
+                "USD",
+                "usd",
+                "EURO",
+                "price",
+                "timing",
+            ]
+        ),
+        set(),
+    ),
     (st.text(alphabet="abc XYZ019:#-'", max_size=12).map(json.dumps), set()),
     (st.integers(-20, 150).map(str), set()),
     (st.sampled_from(["0123", "007"]), NUMERIC),
-    (st.builds("{}.{}{}".format, st.integers(-5, 200), st.integers(0, 9),
-               st.integers(1, 9)), set()),
+    (
+        st.builds(
+            "{}.{}{}".format, st.integers(-5, 200), st.integers(0, 9), st.integers(1, 9)
+        ),
+        set(),
+    ),
     (st.sampled_from(["2.5e-1", "-0.5"]), set()),
     (st.dates().map(lambda d: d.isoformat()).filter(lambda d: len(d) == 10), TEXTY),
     (st.sampled_from(["2026-02-30", "2026-13-01", "2026-9-1"]), TEXTY),
@@ -66,11 +99,17 @@ def spelling(kind: str, required: bool = False) -> st.SearchStrategy[str]:
     return st.one_of(*shared) if required else st.one_of(*shared, NULLS)
 
 
-TOP = {spec.name: spec.type for spec in (*CLIENT_FIELDS, *DEAL_FIELDS)
-       if spec.name not in ("deals", "stage", "name", "first_contact")}
+TOP = {
+    spec.name: spec.type
+    for spec in (*CLIENT_FIELDS, *DEAL_FIELDS)
+    if spec.name not in ("deals", "stage", "name", "first_contact")
+}
 TOP.update(CONFIG.custom_fields)
-ITEM = {spec.name: spec.type for spec in DEAL_ITEM_FIELDS
-        if spec.name not in ("title", "stage")}
+ITEM = {
+    spec.name: spec.type
+    for spec in DEAL_ITEM_FIELDS
+    if spec.name not in ("title", "stage")
+}
 
 
 def kind_of(kind: str) -> str:
@@ -88,8 +127,9 @@ def keys(draw: st.DrawFn, table: dict[str, str], indent: str) -> list[str]:
 
 @st.composite
 def deals(draw: st.DrawFn) -> list[str]:
-    titles = draw(st.lists(st.from_regex(r"\A[A-Z][a-z]{2,6}\Z"), unique=True,
-                           max_size=3))
+    titles = draw(
+        st.lists(st.from_regex(r"\A[A-Z][a-z]{2,6}\Z"), unique=True, max_size=3)
+    )
     lines = ["deals:"] if titles or draw(st.booleans()) else ["deals: []"]
     for title in titles:
         lines.append(f"  - title: {title}")
@@ -138,33 +178,37 @@ BASE = "---\nname: Acme\nfirst_contact: 2026-09-01\nstage: lead\n{line}\n---\n"
 # Spellings the two YAML versions read differently, and gaps of the checker:
 # (line, checker accepts, schema accepts). docs/editors.md lists them.
 DIFFERENCES = [
-    ("phone: no", False, True),          # 1.1 boolean, 1.2 text
-    ("phone: 12:30", False, True),       # 1.1 base-60 number, 1.2 text
+    ("phone: no", False, True),  # 1.1 boolean, 1.2 text
+    ("phone: 12:30", False, True),  # 1.1 base-60 number, 1.2 text
     ("phone: 2026-09-01", False, True),  # 1.1 date, 1.2 text
-    ("phone: 1e3", True, False),         # 1.1 text, 1.2 number
-    ("currency: YES", False, True),      # 1.1 boolean, 1.2 the text "YES"
-    ("value: 1_000", True, False),       # 1.1 number 1000, 1.2 text
-    ("value: 0123", False, True),        # 1.1 octal 83, 1.2 decimal 123
-    ("value: 0x1F", False, True),        # both 31; crmgen wants plain digits
-    ("value: .5", False, True),          # both 0.5; crmgen wants 0.5
-    ("employees: 2.0", False, True),     # JSON Schema counts 2.0 as an integer
+    ("phone: 1e3", True, False),  # 1.1 text, 1.2 number
+    ("currency: YES", False, True),  # 1.1 boolean, 1.2 the text "YES"
+    ("value: 1_000", True, False),  # 1.1 number 1000, 1.2 text
+    ("value: 0123", False, True),  # 1.1 octal 83, 1.2 decimal 123
+    ("value: 0x1F", False, True),  # both 31; crmgen wants plain digits
+    ("value: .5", False, True),  # both 0.5; crmgen wants 0.5
+    ("employees: 2.0", False, True),  # JSON Schema counts 2.0 as an integer
     ("probability: 50.0", False, True),
-    ("vip: True", False, True),          # crmgen takes only true and false
+    ("vip: True", False, True),  # crmgen takes only true and false
 ]
 
 
 @pytest.mark.parametrize(("line", "checker", "schema"), DIFFERENCES)
-def test_known_differences_are_still_differences(line: str, checker: bool,
-                                                 schema: bool) -> None:
+def test_known_differences_are_still_differences(
+    line: str, checker: bool, schema: bool
+) -> None:
     assert verdicts(BASE.format(line=line))[:2] == (checker, schema)
 
 
-@pytest.mark.parametrize("text", [
-    "---\nname: Acme\nfirst_contact:\nstage: lead\n---\n",
-    "---\nname: Acme\nfirst_contact: 2026-09-01\nstage:\n---\n",
-    "---\nname: Acme\nfirst_contact: 2026-09-01\ndeals:\n  - title: A\n    stage:\n"
-    "---\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "---\nname: Acme\nfirst_contact:\nstage: lead\n---\n",
+        "---\nname: Acme\nfirst_contact: 2026-09-01\nstage:\n---\n",
+        "---\nname: Acme\nfirst_contact: 2026-09-01\ndeals:\n  - title: A\n    stage:\n"
+        "---\n",
+    ],
+)
 def test_empty_required_keys_pass_the_checker_but_not_the_schema(text: str) -> None:
     # A gap in the checker (reported): an empty required key is not flagged.
     assert verdicts(text)[:2] == (True, False)
@@ -184,10 +228,13 @@ def test_schema_comes_from_the_field_table_and_config() -> None:
 
 
 def test_schema_command_prints_the_projects_schema(project: ProjectDir) -> None:
-    project.write("crmgen.toml", '[[stages]]\nname = "open"\nprobability = 50\n'
-                                 'open = true\n[[stages]]\nname = "done"\n'
-                                 'probability = 100\nopen = false\n'
-                                 '[fields]\nregion = "text"\n')
+    project.write(
+        "crmgen.toml",
+        '[[stages]]\nname = "open"\nprobability = 50\n'
+        'open = true\n[[stages]]\nname = "done"\n'
+        "probability = 100\nopen = false\n"
+        '[fields]\nregion = "text"\n',
+    )
     result = project.run("schema")
     assert result.status == 0, result
     schema: dict[str, Any] = json.loads(result.out)
@@ -204,10 +251,14 @@ def test_every_clean_sample_client_validates() -> None:
     sample = load_project(REPO)
     validator = jsonschema.Draft202012Validator(
         front_matter_schema(sample.config),
-        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+    )
     for client in sample.clients:
         text = (REPO / client.path).read_text()
         errors = [e.message for e in validator.iter_errors(yaml12.front_matter(text))]
         parse_problems = parse_client(client.path, text.encode(), sample.config)[1]
-        assert bool(errors) == bool(parse_problems), (client.path, errors,
-                                                      parse_problems)
+        assert bool(errors) == bool(parse_problems), (
+            client.path,
+            errors,
+            parse_problems,
+        )

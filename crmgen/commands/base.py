@@ -21,14 +21,19 @@ def parse_date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"expected a date YYYY-MM-DD, found {text!r}") from None
+            f"expected a date YYYY-MM-DD, found {text!r}"
+        ) from None
 
 
 def add_today(parser: argparse.ArgumentParser) -> None:
     """The --today option of every command whose output depends on the date."""
-    parser.add_argument("--today", type=parse_date, metavar="YYYY-MM-DD",
-                        help="the date to treat as today (default: crmgen.toml's "
-                             "`today`, else the clock)")
+    parser.add_argument(
+        "--today",
+        type=parse_date,
+        metavar="YYYY-MM-DD",
+        help="the date to treat as today (default: crmgen.toml's "
+        "`today`, else the clock)",
+    )
 
 
 def project_root(args: argparse.Namespace) -> Path:

@@ -12,18 +12,24 @@ from crmgen.loader import CLIENTS_DIR, Project, is_skipped, load_project
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
-        "check", help="validate client files",
+        "check",
+        help="validate client files",
         description="Validate the client files and crmgen.toml. Prints one line per "
-                    "problem (path:line: severity: message) and a summary. Exit "
-                    "status 0 without errors, 1 with errors (or warnings with "
-                    "--strict), 2 on bad usage.")
-    parser.add_argument("files", nargs="*", metavar="FILE",
-                        help="check only these client files (plus the project-wide "
-                             "rules that involve them)")
-    parser.add_argument("--strict", action="store_true",
-                        help="fail on warnings too")
-    parser.add_argument("--json", action="store_true",
-                        help="print the problems as a JSON list instead")
+        "problem (path:line: severity: message) and a summary. Exit "
+        "status 0 without errors, 1 with errors (or warnings with "
+        "--strict), 2 on bad usage.",
+    )
+    parser.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="check only these client files (plus the project-wide "
+        "rules that involve them)",
+    )
+    parser.add_argument("--strict", action="store_true", help="fail on warnings too")
+    parser.add_argument(
+        "--json", action="store_true", help="print the problems as a JSON list instead"
+    )
     add_today(parser)
     parser.set_defaults(run=run)
 
@@ -51,19 +57,25 @@ def _relative(root: Path, files: list[str]) -> list[str] | None:
 
 def summary(project: Project) -> str:
     """`checked 36 client files: 0 errors, 2 warnings`."""
+
     def count(n: int, word: str) -> str:
         return f"{n} {word}{'' if n == 1 else 's'}"
 
-    return (f"checked {count(project.files, 'client file')}: "
-            f"{count(project.errors, 'error')}, {count(project.warnings, 'warning')}")
+    return (
+        f"checked {count(project.files, 'client file')}: "
+        f"{count(project.errors, 'error')}, {count(project.warnings, 'warning')}"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     root = project_root(args)
     project = load_project(root, args.today, _relative(root, args.files))
     if args.json:
-        print(json.dumps([p.as_json() for p in project.problems], indent=2,
-                         ensure_ascii=False))
+        print(
+            json.dumps(
+                [p.as_json() for p in project.problems], indent=2, ensure_ascii=False
+            )
+        )
     else:
         print_problems(project.problems)
         print(summary(project))

@@ -17,22 +17,40 @@ from crmgen.loader import Project, load_project
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
-        "diff", help="summarise pipeline changes between two versions",
+        "diff",
+        help="summarise pipeline changes between two versions",
         description="Summarise what changed in the pipeline between REV_A (default "
-                    "HEAD, the last commit) and REV_B (default: the working tree): "
-                    "new and removed clients, stage moves, deals won and lost, "
-                    "probability and value changes, expected-close dates pushed out "
-                    "(with how many times in all), follow-ups. The first line is a "
-                    "one-line summary, so the text can serve as a commit message.")
-    parser.add_argument("rev_a", nargs="?", default="HEAD", metavar="REV_A",
-                        help="the older version: a commit, branch, tag or DATE "
-                             "(YYYY-MM-DD: the last commit on or before it)")
-    parser.add_argument("rev_b", nargs="?", metavar="REV_B",
-                        help="the newer version (default: the working tree)")
-    parser.add_argument("--markdown", action="store_true",
-                        help="write Markdown for a pull-request comment")
-    parser.add_argument("-o", "--output", metavar="FILE",
-                        help="write to FILE instead of standard output")
+        "HEAD, the last commit) and REV_B (default: the working tree): "
+        "new and removed clients, stage moves, deals won and lost, "
+        "probability and value changes, expected-close dates pushed out "
+        "(with how many times in all), follow-ups. The first line is a "
+        "one-line summary, so the text can serve as a commit message.",
+    )
+    parser.add_argument(
+        "rev_a",
+        nargs="?",
+        default="HEAD",
+        metavar="REV_A",
+        help="the older version: a commit, branch, tag or DATE "
+        "(YYYY-MM-DD: the last commit on or before it)",
+    )
+    parser.add_argument(
+        "rev_b",
+        nargs="?",
+        metavar="REV_B",
+        help="the newer version (default: the working tree)",
+    )
+    parser.add_argument(
+        "--markdown",
+        action="store_true",
+        help="write Markdown for a pull-request comment",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE instead of standard output",
+    )
     add_today(parser)
     parser.set_defaults(run=run)
 
@@ -60,8 +78,9 @@ def _pushes(root: Path, new: Project, commit_b: str | None) -> Pushes:
 
 def run(args: argparse.Namespace) -> int:
     if not uses_git(args):
-        raise UsageError("diff compares versions from git and cannot be used with "
-                         "--no-git")
+        raise UsageError(
+            "diff compares versions from git and cannot be used with --no-git"
+        )
     root = project_root(args)
     gitrepo.require_repository(root, "diff")
     old, _commit, old_label = _at(root, args.rev_a, args.today)

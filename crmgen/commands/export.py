@@ -12,12 +12,18 @@ from crmgen.document import project_document
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
-        "export", help="export the clients as JSON",
+        "export",
+        help="export the clients as JSON",
         description="Export the project. `json` prints the model as one JSON "
-                    "document (see docs/data-json.md).")
+        "document (see docs/data-json.md).",
+    )
     parser.add_argument("format", choices=["json"], help="the output format")
-    parser.add_argument("-o", "--output", metavar="FILE",
-                        help="write to FILE instead of standard output")
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE instead of standard output",
+    )
     add_today(parser)
     add_as_of(parser)
     parser.set_defaults(run=run)

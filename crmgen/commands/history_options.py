@@ -12,10 +12,13 @@ from crmgen.loader import Project, load_project
 
 def add_as_of(parser: argparse.ArgumentParser) -> None:
     """The --as-of option: the project as it was at a date or commit."""
-    parser.add_argument("--as-of", metavar="DATE|REV",
-                        help="use the project as committed at REV, or at the last "
-                             "commit on or before DATE (YYYY-MM-DD, committer date); "
-                             "today becomes that date unless --today is given")
+    parser.add_argument(
+        "--as-of",
+        metavar="DATE|REV",
+        help="use the project as committed at REV, or at the last "
+        "commit on or before DATE (YYYY-MM-DD, committer date); "
+        "today becomes that date unless --today is given",
+    )
 
 
 def uses_git(args: argparse.Namespace) -> bool:

@@ -13,14 +13,20 @@ from crmgen.schema import front_matter_schema
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
-        "schema", help="print a JSON Schema of the front matter for editors",
+        "schema",
+        help="print a JSON Schema of the front matter for editors",
         description="Print a JSON Schema (draft 2020-12) of the client files' front "
-                    "matter, generated from the fields the checker knows and the "
-                    "project's stages and custom fields. Point the YAML language "
-                    "server at it (see docs/editors.md). Outside a project the "
-                    "default configuration is used.")
-    parser.add_argument("-o", "--output", metavar="FILE",
-                        help="write to FILE instead of standard output")
+        "matter, generated from the fields the checker knows and the "
+        "project's stages and custom fields. Point the YAML language "
+        "server at it (see docs/editors.md). Outside a project the "
+        "default configuration is used.",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE instead of standard output",
+    )
     parser.set_defaults(run=run)
 
 

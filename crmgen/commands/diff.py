@@ -11,7 +11,7 @@ from crmgen.asof import git_source, resolve_as_of
 from crmgen.commands.base import UsageError, add_today, project_root, write_output
 from crmgen.commands.history_options import uses_git
 from crmgen.diff import Pushes, pipeline_diff, render_markdown, render_text
-from crmgen.history import compare_clients, deal_changes, is_push, pushes
+from crmgen.githistory import compare_clients, deal_changes, is_push, pushes
 from crmgen.loader import Project, load_project
 
 

@@ -9,8 +9,8 @@ import pytest
 from gitproject import GitProject
 
 from crmgen.config import Config
+from crmgen.githistory import DealChange, deal_changes, pushes, unlogged
 from crmgen.gitrepo import GitError
-from crmgen.history import DealChange, deal_changes, pushes, unlogged
 
 D = dt.date
 

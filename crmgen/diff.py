@@ -70,12 +70,12 @@ def describe(client: Client) -> str:
 
 
 def _label(client: Client, diff: Difference) -> str:
-    return client.name if diff.key is None else f"{client.name} / {diff.deal}"
+    return client.name if diff.key is None else f"{client.name} / {diff.deal.title}"
 
 
 def _stage_item(client: Client, diff: Difference, stages: tuple[str, ...]) -> Item:
     label = _label(client, diff)
-    deal = next(d for d in client.deals if d.title == diff.deal) if diff.after else None
+    deal = diff.deal if diff.after else None
     if diff.before is None:
         assert deal is not None
         return Item("New deals", label, _deal_text(deal, False))
@@ -106,7 +106,7 @@ def _deal_item(
     if diff.field == "probability":
         return Item("Probability changes", label, f"{diff.before}% -> {diff.after}%")
     if diff.field == "value":
-        currency = next(d.currency for d in client.deals if d.title == diff.deal)
+        currency = diff.deal.currency
         before = money(_number(diff.before), currency).removesuffix(f" {currency}")
         after = money(_number(diff.after), currency)
         return Item("Value changes", label, f"{before} -> {after}")

@@ -37,6 +37,8 @@ class DealChange:
     date: the commit's author date, in the author's own time zone.
     commit: the full commit id, or "" for the uncommitted working tree.
     logged: whether a `stage` log entry in the newer version records the change.
+    owner: the client's owner in the newer version (the older one if deleted).
+    value/currency: the deal's value in the newer version (older if removed).
     """
 
     client: str
@@ -48,6 +50,9 @@ class DealChange:
     date: dt.date
     commit: str
     logged: bool = False
+    owner: str | None = None
+    value: float | None = None
+    currency: str = ""
 
     @property
     def pushed_out(self) -> bool:
@@ -67,10 +72,13 @@ def is_push(name: str, before: Value, after: Value) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Difference:
-    """One deal key that differs between an older and a newer client version."""
+    """One deal key that differs between an older and a newer client version.
+
+    deal: the deal (the newer version's, the older one's when it went away).
+    """
 
     key: str | None
-    deal: str
+    deal: Deal
     field: str
     before: Value
     after: Value
@@ -102,7 +110,7 @@ def compare_clients(old: Client | None, new: Client | None) -> Iterator[Differen
             assert deal is not None  # the key came from one of the two
             yield Difference(
                 key,
-                deal.title,
+                deal,
                 "stage",
                 None if was is None else was.stage,
                 None if now is None else now.stage,
@@ -114,9 +122,7 @@ def compare_clients(old: Client | None, new: Client | None) -> Iterator[Differen
             ):
                 continue  # it follows the stage; the stage change says it all
             if _value(was, name) != _value(now, name):
-                yield Difference(
-                    key, now.title, name, _value(was, name), _value(now, name)
-                )
+                yield Difference(key, now, name, _value(was, name), _value(now, name))
 
 
 @dataclass
@@ -216,10 +222,12 @@ def chain_changes(chain: list[Version], reader: Reader) -> Iterator[DealChange]:
         if version.blob is not None and current is None:
             continue
         day = version.commit.authored.date()
+        latest = current or previous
+        owner = latest.owner if latest is not None else None
         for diff in compare_clients(previous, current):
             yield DealChange(
                 client_id,
-                diff.deal,
+                diff.deal.title,
                 diff.key,
                 diff.field,
                 diff.before,
@@ -227,6 +235,9 @@ def chain_changes(chain: list[Version], reader: Reader) -> Iterator[DealChange]:
                 day,
                 version.commit.id,
                 ledger.match(current, diff, day),
+                owner,
+                diff.deal.value,
+                diff.deal.currency,
             )
         previous = current
 

@@ -239,3 +239,12 @@ def test_a_deal_change_knows_when_it_pushes_out() -> None:
         "x",
     )
     assert later.pushed_out and not earlier.pushed_out
+
+
+def test_changes_carry_the_deal_value_and_currency_of_the_time(
+    repo: GitProject,
+) -> None:
+    won = [c for c in deal_changes(repo.root, Config()) if c.after == "won"]
+    assert [(c.deal, c.value, c.currency, c.owner) for c in won] == [
+        ("Espresso", 5000.0, "EUR", None)
+    ]

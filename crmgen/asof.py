@@ -53,6 +53,13 @@ def git_source(root: Path, rev: str) -> Source:
     return lambda: git_files(root, rev)
 
 
+def staged_files(root: Path) -> Iterable[tuple[str, bytes]]:
+    """The client files and crmgen.toml as staged for the next commit."""
+    files = gitrepo.index(root, (CLIENTS_DIR, CONFIG_NAME))
+    contents = gitrepo.read_blobs(root, files.values())
+    return [(path, contents[blob]) for path, blob in sorted(files.items())]
+
+
 def load_project_at(root: Path, as_of: str, today: dt.date | None = None) -> Project:
     """Load the project as it was at a commit or on a date (GitError if unknown).
 

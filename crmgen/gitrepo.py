@@ -190,6 +190,20 @@ def tree(root: Path, rev: str, paths: tuple[str, ...]) -> dict[str, str]:
     return files
 
 
+def index(root: Path, paths: tuple[str, ...]) -> dict[str, str]:
+    """Every regular file under paths as staged for the next commit: path -> blob."""
+    output = git(root, "ls-files", "--stage", "-z", "--", *paths)
+    files: dict[str, str] = {}
+    for entry in output.decode("utf-8", "replace").split("\0"):
+        if not entry:
+            continue
+        meta, path = entry.split("\t", 1)
+        mode, blob, _stage = meta.split(" ")
+        if mode in _REGULAR_MODES:
+            files[path] = blob
+    return files
+
+
 def read_blobs(root: Path, blobs: Iterable[str]) -> dict[str, bytes]:
     """The contents of many blobs through one `git cat-file --batch` process."""
     wanted = sorted(set(blobs))

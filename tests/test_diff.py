@@ -208,3 +208,16 @@ def test_money_and_escaping() -> None:
         escape_markdown("a*b_[c](d) <e> `f` | ~g~ & h\\")
         == r"a\*b\_\[c\](d) \<e\> \`f\` \| \~g\~ \& h\\"
     )
+
+
+def test_staged_compares_the_index_not_the_working_tree(repo: GitProject) -> None:
+    repo.git("add", "clients/gamma.md")  # staged: gamma lost; the rest is not
+    result = repo.run("diff", "--staged")
+    assert result.status == 0, result
+    assert result.out.splitlines()[:3] == [
+        "Pipeline: 1 lost",
+        "",
+        f"From HEAD ({short(repo, 'HEAD')}, 2026-09-10) to the staged changes.",
+    ], result
+    both = repo.run("diff", "--staged", "HEAD", "HEAD")
+    assert both.status == 2 and "not both" in both.err, both

@@ -248,3 +248,32 @@ def test_changes_carry_the_deal_value_and_currency_of_the_time(
     assert [(c.deal, c.value, c.currency, c.owner) for c in won] == [
         ("Espresso", 5000.0, "EUR", None)
     ]
+
+
+def test_a_merged_branch_counts_on_the_merge_commit(tmp_path: Path) -> None:
+    project = GitProject(tmp_path / "project")
+    project.client("acme", acme("lead", 1000, "2026-10-15"))
+    project.commit("start", "2026-09-01T09:00:00+00:00")
+    project.git("checkout", "-q", "-b", "topic")
+    project.client("acme", acme("qualified", 1000, "2026-10-15"))
+    project.commit("on a branch", "2026-09-02T09:00:00+00:00")
+    project.client("acme", acme("proposal", 1000, "2026-10-15"))
+    project.commit("still on the branch", "2026-09-03T09:00:00+00:00")
+    project.git("checkout", "-q", "main")
+    project.git(
+        "merge",
+        "-q",
+        "--no-ff",
+        "-m",
+        "merge topic",
+        "topic",
+        env={
+            "GIT_AUTHOR_DATE": "2026-09-05T09:00:00+00:00",
+            "GIT_COMMITTER_DATE": "2026-09-05T09:00:00+00:00",
+        },
+    )
+    changes = deal_changes(project.root, Config())
+    assert [(c.before, c.after, c.date) for c in changes] == [
+        (None, "lead", D(2026, 9, 1)),
+        ("lead", "proposal", D(2026, 9, 5)),
+    ]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from functools import partial
 from pathlib import Path
 
 from crmgen import gitrepo
-from crmgen.asof import git_source, resolve_as_of
+from crmgen.asof import git_source, resolve_as_of, staged_files
 from crmgen.commands.base import UsageError, add_today, project_root, write_output
 from crmgen.commands.history_options import uses_git
 from crmgen.diff import Pushes, pipeline_diff, render_markdown, render_text
@@ -41,6 +42,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="the newer version (default: the working tree)",
     )
     parser.add_argument(
+        "--staged",
+        action="store_true",
+        help="compare with what is staged for the next commit instead of the "
+        "working tree (for a commit message hook)",
+    )
+    parser.add_argument(
         "--markdown",
         action="store_true",
         help="write Markdown for a pull-request comment",
@@ -65,7 +72,7 @@ def _at(root: Path, rev: str, today: dt.date | None) -> tuple[Project, str, str]
 def _pushes(root: Path, new: Project, commit_b: str | None) -> Pushes:
     """Times each deal's close date was pushed out in the history up to REV_B."""
     counts = pushes(deal_changes(root, new.config, commit_b or "HEAD"))
-    if commit_b is None:  # a push still in the working tree counts once more
+    if commit_b is None:  # a push not committed yet counts once more
         head = _at(root, "HEAD", new.today)[0]
         before = {client.id: client for client in head.clients}
         for client in new.clients:
@@ -85,7 +92,12 @@ def run(args: argparse.Namespace) -> int:
     gitrepo.require_repository(root, "diff")
     old, _commit, old_label = _at(root, args.rev_a, args.today)
     commit_b: str | None = None
-    if args.rev_b is None:
+    if args.rev_b is not None and args.staged:
+        raise UsageError("give REV_B or --staged, not both")
+    if args.staged:
+        new = load_project(root, args.today, source=partial(staged_files, root))
+        new_label = "the staged changes"
+    elif args.rev_b is None:
         new, new_label = load_project(root, args.today), "the working tree"
     else:
         new, commit_b, new_label = _at(root, args.rev_b, args.today)

@@ -12,23 +12,26 @@ from crmgen.githistory import Difference, Value, compare_clients
 from crmgen.loader import Project
 from crmgen.model import Client, Deal
 
-# Section titles in the order they are printed, with the summary's noun.
+# Section titles in the order they are printed, with the summary's words for
+# one item and for several.
 SECTIONS = {
-    "New clients": "new client",
-    "Removed clients": "removed client",
-    "New deals": "new deal",
-    "Removed deals": "removed deal",
-    "Won": "won",
-    "Lost": "lost",
-    "Stage moves": "stage move",
-    "Probability changes": "probability change",
-    "Value changes": "value change",
-    "Expected close pushed out": "close date pushed out",
-    "Expected close brought forward": "close date brought forward",
-    "Follow-ups": "follow-up change",
-    "Not compared": "file not compared",
+    "New clients": ("new client", "new clients"),
+    "Removed clients": ("removed client", "removed clients"),
+    "New deals": ("new deal", "new deals"),
+    "Removed deals": ("removed deal", "removed deals"),
+    "Won": ("won", "won"),
+    "Lost": ("lost", "lost"),
+    "Stage moves": ("stage move", "stage moves"),
+    "Probability changes": ("probability change", "probability changes"),
+    "Value changes": ("value change", "value changes"),
+    "Expected close pushed out": ("close date pushed out", "close dates pushed out"),
+    "Expected close brought forward": (
+        "close date brought forward",
+        "close dates brought forward",
+    ),
+    "Follow-ups": ("follow-up change", "follow-up changes"),
+    "Not compared": ("file not compared", "files not compared"),
 }
-_UNCOUNTED = ("won", "lost")
 
 Pushes = dict[tuple[str, str | None], int]
 
@@ -198,11 +201,10 @@ def summary(items: list[Item]) -> str:
     for item in items:
         counts[item.section] = counts.get(item.section, 0) + 1
     parts = []
-    for section, noun in SECTIONS.items():
+    for section, (one, several) in SECTIONS.items():
         count = counts.get(section, 0)
         if count:
-            plural = "" if count == 1 or noun in _UNCOUNTED else "s"
-            parts.append(f"{count} {noun}{plural}")
+            parts.append(f"{count} {one if count == 1 else several}")
     return "Pipeline: " + (", ".join(parts) if parts else "no changes")
 
 

@@ -221,3 +221,12 @@ def test_staged_compares_the_index_not_the_working_tree(repo: GitProject) -> Non
     ], result
     both = repo.run("diff", "--staged", "HEAD", "HEAD")
     assert both.status == 2 and "not both" in both.err, both
+
+
+def test_summary_words_for_several_items() -> None:
+    from crmgen.diff import Item, summary
+
+    items = [Item("Expected close pushed out", "A", "x")] * 2 + [
+        Item("Won", "B", "y")
+    ] * 3
+    assert summary(items) == "Pipeline: 3 won, 2 close dates pushed out"

@@ -13,7 +13,7 @@ from crmgen import gitrepo
 from crmgen.config import Config
 from crmgen.gitrepo import Commit
 from crmgen.loader import CLIENTS_DIR, is_client_path
-from crmgen.model import Client, Deal
+from crmgen.model import Client, Deal, StageChange
 from crmgen.parse import parse_client
 
 log = logging.getLogger(__name__)
@@ -125,35 +125,48 @@ def compare_clients(old: Client | None, new: Client | None) -> Iterator[Differen
                 yield Difference(key, now, name, _value(was, name), _value(now, name))
 
 
+# How long after a commit a stage entry may be dated and still record its move.
+LATE_ENTRY_DAYS = 7
+
+
 @dataclass
 class _Ledger:
-    """The stage log entries of one file already matched to a change."""
+    """The stage entries of a file's newest version, each matched at most once.
 
-    used: set[tuple[str, str | None, dt.date, str]] = field(default_factory=set)
+    Reports read the newest version's log, so a move counts as logged when that
+    log records it, even if the entry was written in a later commit.
+    """
 
-    def match(self, client: Client | None, diff: Difference, day: dt.date) -> bool:
-        """Whether an unmatched stage entry dated by `day` records the difference."""
-        if client is None or diff.field not in ("stage", "probability"):
+    client: Client | None
+    used: set[int] = field(default_factory=set)
+
+    def _fits(self, change: StageChange, diff: Difference) -> bool:
+        several = self.client is not None and "deals" in self.client.front_matter
+        if several and change.deal != diff.key:
             return False
-        several = "deals" in client.front_matter
-        for entry in sorted(client.log, key=lambda e: e.date, reverse=True):
-            change = entry.change
-            if change is None or entry.date > day + dt.timedelta(days=1):
-                continue
-            if several and change.deal != diff.key:
-                continue
-            if diff.field == "stage":
-                fits = change.after == diff.after and change.before in (
-                    None,
-                    diff.before,
-                )
-            else:
-                fits = change.probability_after == diff.after
-            mark = (diff.field, diff.key, entry.date, entry.summary)
-            if fits and mark not in self.used:
-                self.used.add(mark)
-                return True
-        return False
+        if diff.field == "stage":
+            return change.after == diff.after and change.before in (None, diff.before)
+        return change.probability_after == diff.after
+
+    def match(self, diff: Difference, day: dt.date, since: dt.date | None) -> bool:
+        """Whether an unused entry dated from `since` (the previous version's day)
+        to a week after `day` records the difference; the closest one is used."""
+        if self.client is None or diff.field not in ("stage", "probability"):
+            return False
+        late = day + dt.timedelta(days=LATE_ENTRY_DAYS)
+        early = since - dt.timedelta(days=1) if since is not None else dt.date.min
+        fitting = [
+            (abs((entry.date - day).days), index)
+            for index, entry in enumerate(self.client.log)
+            if entry.change is not None
+            and index not in self.used
+            and early <= entry.date <= late
+            and self._fits(entry.change, diff)
+        ]
+        if not fitting:
+            return False
+        self.used.add(min(fitting)[1])
+        return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,12 +228,16 @@ class Reader:
 def chain_changes(chain: list[Version], reader: Reader) -> Iterator[DealChange]:
     """The changes of one file's chain, oldest first; broken versions skipped."""
     client_id = chain[-1].path.rsplit("/", 1)[-1][:-3]
-    ledger = _Ledger()
+    readable = [
+        (version, None if version.blob is None else reader.client(version))
+        for version in chain
+    ]
+    readable = [(v, c) for v, c in readable if v.blob is None or c is not None]
+    newest = next((c for _v, c in reversed(readable) if c is not None), None)
+    ledger = _Ledger(newest)
     previous: Client | None = None
-    for version in chain:
-        current = None if version.blob is None else reader.client(version)
-        if version.blob is not None and current is None:
-            continue
+    since: dt.date | None = None
+    for version, current in readable:
         day = version.commit.authored.date()
         latest = current or previous
         owner = latest.owner if latest is not None else None
@@ -234,12 +251,12 @@ def chain_changes(chain: list[Version], reader: Reader) -> Iterator[DealChange]:
                 diff.after,
                 day,
                 version.commit.id,
-                ledger.match(current, diff, day),
+                ledger.match(diff, day, since),
                 owner,
                 diff.deal.value,
                 diff.deal.currency,
             )
-        previous = current
+        previous, since = current, day
 
 
 def deal_changes(

@@ -277,3 +277,41 @@ def test_a_merged_branch_counts_on_the_merge_commit(tmp_path: Path) -> None:
         (None, "lead", D(2026, 9, 1)),
         ("lead", "proposal", D(2026, 9, 5)),
     ]
+
+
+def test_an_entry_written_in_a_later_commit_still_records_the_move(
+    tmp_path: Path,
+) -> None:
+    project = GitProject(tmp_path / "project")
+    project.client("acme", acme("lead", 1000, "2026-10-15"))
+    project.commit("start", "2026-09-01T09:00:00+00:00")
+    project.client("acme", acme("qualified", 1000, "2026-10-15"))
+    project.commit("moved, no entry yet", "2026-09-10T09:00:00+00:00")
+    project.client(
+        "acme",
+        acme("lead", 1000, "2026-10-15", log="### 2026-09-10 stage: lead -> qualified"),
+    )
+    project.commit(
+        "back to lead, the entry for the first move", "2026-09-12T09:00:00+00:00"
+    )
+    project.client(
+        "acme",
+        acme(
+            "qualified",
+            1000,
+            "2026-10-15",
+            log="### 2026-09-10 stage: lead -> qualified",
+        ),
+    )
+    project.commit("qualified again, no entry", "2026-10-20T09:00:00+00:00")
+    moves = [
+        (c.before, c.after, c.date, c.logged)
+        for c in deal_changes(project.root, Config())
+        if c.before
+    ]
+    assert moves == [
+        ("lead", "qualified", D(2026, 9, 10), True),
+        ("qualified", "lead", D(2026, 9, 12), False),
+        # The 10 September entry is taken, and too old for this move anyway.
+        ("lead", "qualified", D(2026, 10, 20), False),
+    ]

@@ -8,12 +8,12 @@ import sys
 from collections.abc import Sequence
 
 from crmgen import __version__
-from crmgen.commands import check, diff, export, schema
+from crmgen.commands import build, check, diff, export, schema
 from crmgen.commands.base import UsageError
 from crmgen.gitrepo import GitError
 from crmgen.loader import ProjectNotFoundError
 
-COMMANDS = (check, export, diff, schema)
+COMMANDS = (check, export, build, diff, schema)
 
 
 def build_parser() -> argparse.ArgumentParser:

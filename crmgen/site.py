@@ -23,6 +23,8 @@ from crmgen.followups import build_sections
 from crmgen.loader import Project
 from crmgen.model import Client, LogEntry
 from crmgen.render import SYMBOLS, environment, static_source
+from crmgen.weekly import WeekOverWeek, from_files
+from crmgen.weeklypage import PAGE, render_weekly
 
 STATIC_FILES = ("site.css", "board.js")
 # Front-matter keys the client page shows in its own places, not under "Details".
@@ -55,6 +57,8 @@ class Site:
 def _nav(env: jinja2.Environment) -> tuple[tuple[str, str], ...]:
     """The pages in the navigation; Reports appears once its template exists."""
     pages = [("index.html", "Board"), ("followups.html", "Follow-ups")]
+    if PAGE in env.list_templates():
+        pages.append((PAGE, "Week over week"))
     if "reports.html" in env.list_templates():
         pages.append(("reports.html", "Reports"))
     pages.append(("problems.html", "Problems"))
@@ -141,13 +145,21 @@ def machine_files(project: Project) -> dict[str, bytes]:
     return files
 
 
-def render_site(project: Project) -> dict[str, bytes]:
-    """Every file of the site, by its path relative to the site folder."""
+def render_site(project: Project,
+                weekly: WeekOverWeek | None = None) -> dict[str, bytes]:
+    """Every file of the site, by its path relative to the site folder.
+
+    weekly: the week-over-week figures (from git history); without them the
+    page is computed from the files alone.
+    """
     env = environment(project.root)
     site = prepare(env, project)
     files = {f"static/{name}": static_source(env, name) for name in STATIC_FILES}
     for name, text in render_summary_pages(env, site).items():
         files[name] = text.encode("utf-8")
+    if PAGE in env.list_templates():
+        report = weekly or from_files(project)
+        files[PAGE] = render_weekly(env, _common(site, "weekly", ""), report).encode()
     for client in project.clients:
         files[f"clients/{client.id}.html"] = render_client_page(
             env, site, client).encode("utf-8")

@@ -4,15 +4,20 @@ the pipeline, per owner, from git history or, without it, from the files alone."
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from crmgen import gitrepo
 from crmgen.config import Config
 from crmgen.githistory import DealChange, deal_changes
+from crmgen.gitrepo import GitError
 from crmgen.loader import Project
 
+log = logging.getLogger(__name__)
+
 NO_OWNER = "(no owner)"
+WEEKS = 8  # how many weeks the page shows
 KINDS = ("added", "won", "lost", "forward", "back", "slipped")
 
 
@@ -220,13 +225,24 @@ def week_over_week(
     return WeekOverWeek(tuple(result), owners, source)
 
 
+def from_files(project: Project, weeks: int = WEEKS) -> WeekOverWeek:
+    """The week-over-week figures from the files alone (no git)."""
+    return week_over_week(list(log_events(project)), project.today, weeks, "log")
+
+
 def weekly(
-    project: Project, use_git: bool, weeks: int = 8, rev: str = "HEAD"
+    project: Project, use_git: bool, weeks: int = WEEKS, rev: str = "HEAD"
 ) -> WeekOverWeek:
     """The week-over-week figures, from git history up to rev when the project
     is in a repository and git may be used, else from the files alone."""
-    if use_git and gitrepo.is_repository(project.root):
+    if not use_git or not gitrepo.is_repository(project.root):
+        return from_files(project, weeks)
+    try:
         changes = deal_changes(project.root, project.config, rev)
-        events = list(git_events(changes, project.config))
-        return week_over_week(events, project.today, weeks, "git")
-    return week_over_week(list(log_events(project)), project.today, weeks, "log")
+    except GitError as error:
+        log.warning(
+            "cannot read git history (%s); week over week uses the files", error
+        )
+        return from_files(project, weeks)
+    events = list(git_events(changes, project.config))
+    return week_over_week(events, project.today, weeks, "git")

@@ -118,3 +118,27 @@ def test_as_of_outside_git_says_so(tmp_path: Path) -> None:
         "is not in a git repository with commits; --as-of reads git history"
         in result.err
     ), result
+
+
+def test_build_as_of_builds_the_site_as_it_was(
+    repo: GitProject, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    result = repo.run("build", "--as-of", "2026-09-30", "--out", str(out))
+    assert result.status == 0, result
+    exported = repo.run("export", "json", "--as-of", "2026-09-30")
+    assert json.loads((out / "data.json").read_text()) == json.loads(exported.out)
+    board = (out / "index.html").read_text()
+    assert 'datetime="2026-09-30"' in board
+    assert sorted(p.name for p in (out / "clients").iterdir()) == [
+        "acme.html",
+        "beta.html",
+    ]
+
+
+def test_build_as_of_refuses_no_git(repo: GitProject, tmp_path: Path) -> None:
+    result = repo.run(
+        "--no-git", "build", "--as-of", "HEAD", "--out", str(tmp_path / "site")
+    )
+    assert result.status == 2 and "--no-git" in result.err, result
+    assert not (tmp_path / "site").exists()

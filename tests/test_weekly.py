@@ -163,3 +163,62 @@ def test_outside_a_repository_the_files_are_used(tmp_path: Path) -> None:
     )
     assert report.source == "log"
     assert counts(report.weeks[0].total) == {"added": 1, "added EUR": 10.0}
+
+
+def page_rows(html: str, table: int = 0) -> list[list[str]]:
+    """The cells of one table of weekly.html, tags removed, spaces squeezed."""
+    import re
+
+    body = html.split("<tbody>")[table + 1].split("</tbody>")[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    cells = [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S) for row in rows]
+
+    def text(cell: str) -> str:  # the en dash of a date range as a plain hyphen
+        return " ".join(re.sub(r"<[^>]+>", "", cell).split()).replace("\u2013", "-")
+
+    return [[text(cell) for cell in row] for row in cells]
+
+
+def test_the_site_shows_the_weeks_newest_first(
+    repo: GitProject, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    result = repo.run("build", "--today", "2026-09-23", "--out", str(out))
+    assert result.status == 0, result
+    html = (out / "weekly.html").read_text()
+    assert "From git history" in html
+    assert page_rows(html)[:3] == [
+        ["2026-W39 21 Sep - 27 Sep", "€300 (1)", "0", "1 €2,000", "0", "0", "0"],
+        ["2026-W38 14 Sep - 20 Sep", "—", "1 €5,000", "0", "0", "1", "1"],
+        ["2026-W37 7 Sep - 13 Sep", "€2,500 (2)", "0", "0", "1", "0", "0"],
+    ]
+    assert '<h2 class="weekly-title" id="weekly-owner-2">ann</h2>' in html
+    assert page_rows(html, 2)[1] == [
+        "2026-W38 14 Sep - 20 Sep",
+        "—",
+        "0",
+        "0",
+        "0",
+        "1",
+        "1",
+    ]
+    assert (
+        '<a href="weekly.html">Week over week</a>' in (out / "index.html").read_text()
+    )
+
+
+def test_the_site_without_git_says_so(repo: GitProject, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = repo.run("--no-git", "build", "--today", "2026-09-23", "--out", str(out))
+    assert result.status == 0, result
+    html = (out / "weekly.html").read_text()
+    assert "From the client files alone" in html
+    assert page_rows(html)[1] == [
+        "2026-W38 14 Sep - 20 Sep",
+        "—",
+        "1 €5,000",
+        "0",
+        "0",
+        "0",
+        "—",
+    ]

@@ -8,12 +8,23 @@ import sys
 from collections.abc import Sequence
 
 from crmgen import __version__
-from crmgen.commands import build, check, diff, export, schema
+from crmgen.commands import (
+    build,
+    check,
+    diff,
+    export,
+    log,
+    new,
+    schema,
+    serve,
+    today,
+)
+from crmgen.commands import set as set_command
 from crmgen.commands.base import UsageError
 from crmgen.gitrepo import GitError
 from crmgen.loader import ProjectNotFoundError
 
-COMMANDS = (check, export, build, diff, schema)
+COMMANDS = (check, build, serve, new, log, set_command, today, export, diff, schema)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -162,6 +162,33 @@ def resolve_today(config: Config, today: dt.date | None) -> dt.date:
     return today or config.today or dt.date.today()
 
 
+Parsed = tuple[Client | None, list[Problem]]
+
+
+def assemble(
+    root: Path,
+    config: Config,
+    today: dt.date,
+    config_problems: list[Problem],
+    parsed: Mapping[str, Parsed],
+    paths: Iterable[str],
+) -> Project:
+    """A Project from parsed files; paths are all the project's client files,
+    so ids clashing with files outside `parsed` are still caught."""
+    clashes = id_clashes(paths)
+    problems = list(config_problems)
+    clients: list[Client] = []
+    for path in sorted(parsed):
+        client, found = parsed[path]
+        found = found + clashes.get(path, [])
+        if client is not None and path not in clashes:
+            clients.append(replace(client, problems=tuple(sorted(found))))
+        problems += found
+    return Project(
+        root, config, today, tuple(clients), tuple(sorted(problems)), len(parsed)
+    )
+
+
 def is_client_path(path: str) -> bool:
     """Whether a relative path names a client file, as discover would find it."""
     parts = path.split("/")
@@ -173,6 +200,18 @@ def is_client_path(path: str) -> bool:
     )
 
 
+def load_from(root: Path, today: dt.date | None, source: Source) -> Project:
+    """Load the project from (path, bytes) pairs instead of the disk (e.g. git);
+    the pairs' `crmgen.toml`, if any, is the configuration."""
+    files = dict(source())
+    raw = files.pop(CONFIG_NAME, None)
+    config, problems = config_from_bytes(raw) if raw else (Config(), [])
+    day = resolve_today(config, today)
+    paths = sorted(path for path in files if is_client_path(path))
+    parsed = {path: parse_and_check(path, files[path], config, day) for path in paths}
+    return assemble(root, config, day, problems, parsed, paths)
+
+
 def load_project(
     root: Path,
     today: dt.date | None = None,
@@ -181,31 +220,14 @@ def load_project(
 ) -> Project:
     """Load every client file under root (or only the given relative paths).
 
-    source: the project's files as (relative path, bytes) pairs, e.g. read from
-    git, instead of the disk; its `crmgen.toml`, if any, is the configuration.
+    source: read the files from there instead of the disk (see load_from).
     """
     if source is not None:
-        files = dict(source())
-        raw = files.pop(CONFIG_NAME, None)
-        config, problems = config_from_bytes(raw) if raw else (Config(), [])
-        paths = sorted(path for path in files if is_client_path(path))
-    else:
-        config, problems = load_config(root)
-        paths = discover(root)
+        return load_from(root, today, source)
+    config, problems = load_config(root)
     day = resolve_today(config, today)
-    clashes = id_clashes(paths)
+    paths = discover(root)
     wanted = paths if only is None else sorted(set(only))
-    clients: list[Client] = []
-    for path in wanted:
-        if source is None:
-            client, found = read_client(root, path, config, day)
-        else:
-            client, found = parse_and_check(path, files[path], config, day)
-        found += clashes.get(path, [])
-        if client is not None and path not in clashes:
-            clients.append(replace(client, problems=tuple(sorted(found))))
-        problems += found
-    log.debug("loaded %d clients from %d files", len(clients), len(wanted))
-    return Project(
-        root, config, day, tuple(clients), tuple(sorted(problems)), len(wanted)
-    )
+    parsed = {path: read_client(root, path, config, day) for path in wanted}
+    log.debug("loaded %d client files", len(wanted))
+    return assemble(root, config, day, problems, parsed, paths)

@@ -28,12 +28,32 @@ from crmgen.weeklypage import PAGE, render_weekly
 
 STATIC_FILES = ("site.css", "board.js")
 # Front-matter keys the client page shows in its own places, not under "Details".
-SHOWN_ELSEWHERE = frozenset({
-    "name", "company", "contact", "title", "email", "phone", "website", "address",
-    "source",
-    "owner", "tags", "next_follow_up", "last_contact", "first_contact", "deals",
-    "stage", "probability", "value", "currency", "expected_close", "closed_on",
-    "lost_reason"})
+SHOWN_ELSEWHERE = frozenset(
+    {
+        "name",
+        "company",
+        "contact",
+        "title",
+        "email",
+        "phone",
+        "website",
+        "address",
+        "source",
+        "owner",
+        "tags",
+        "next_follow_up",
+        "last_contact",
+        "first_contact",
+        "deals",
+        "stage",
+        "probability",
+        "value",
+        "currency",
+        "expected_close",
+        "closed_on",
+        "lost_reason",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,9 +99,16 @@ def prepare(env: jinja2.Environment, project: Project) -> Site:
 def _common(site: Site, page: str, root: str) -> dict[str, Any]:
     """The variables of every template: the site, the page's name and the way home."""
     project = site.project
-    return {"site": site, "config": project.config, "today": project.today,
-            "problems": project.problems, "errors": project.errors,
-            "warnings": project.warnings, "page": page, "root": root}
+    return {
+        "site": site,
+        "config": project.config,
+        "today": project.today,
+        "problems": project.problems,
+        "errors": project.errors,
+        "warnings": project.warnings,
+        "page": page,
+        "root": root,
+    }
 
 
 def newest_first(client: Client) -> list[LogEntry]:
@@ -109,32 +136,61 @@ def render_client_page(env: jinja2.Environment, site: Site, client: Client) -> s
     """`clients/<id>.html`."""
     history = [e for e in reversed(newest_first(client)) if e.change is not None]
     return env.get_template("client.html").render(
-        _common(site, "client", "../"), client=client, facts=site.facts[client.id],
-        log=newest_first(client), history=history, details=details(client))
+        _common(site, "client", "../"),
+        client=client,
+        facts=site.facts[client.id],
+        log=newest_first(client),
+        history=history,
+        details=details(client),
+    )
 
 
 def board_data(site: Site) -> dict[str, Any]:
     """What board.js needs beyond the cards: currency symbols and filter choices."""
-    return {"currency": site.project.config.currency, "symbols": SYMBOLS,
-            "owners": list(site.owners), "tags": list(site.tags)}
+    return {
+        "currency": site.project.config.currency,
+        "symbols": SYMBOLS,
+        "owners": list(site.owners),
+        "tags": list(site.tags),
+    }
 
 
-def render_summary_pages(env: jinja2.Environment, site: Site) -> dict[str, str]:
-    """The pages that summarise every client: board, follow-ups, problems."""
+def render_summary_pages(
+    env: jinja2.Environment, site: Site, weekly: WeekOverWeek | None = None
+) -> dict[str, str]:
+    """The pages that summarise every client: board, follow-ups, problems and
+    week over week (from `weekly` when given, else from the files alone)."""
     project = site.project
     board = build_board(project.clients, site.facts, project.config, project.today)
-    sections = build_sections(project.clients, site.facts, project.config,
-                              project.today)
+    sections = build_sections(
+        project.clients, site.facts, project.config, project.today
+    )
     data = board_data(site)
     return {
         "index.html": env.get_template("board.html").render(
-            _common(site, "board", ""), board=board, data=data),
+            _common(site, "board", ""), board=board, data=data
+        ),
         "followups.html": env.get_template("followups.html").render(
-            _common(site, "followups", ""), sections=sections, data=data,
-            week_end=project.today + dt.timedelta(days=7)),
+            _common(site, "followups", ""),
+            sections=sections,
+            data=data,
+            week_end=project.today + dt.timedelta(days=7),
+        ),
         "problems.html": env.get_template("problems.html").render(
-            _common(site, "problems", "")),
+            _common(site, "problems", "")
+        ),
+        **_weekly_page(env, site, weekly),
     }
+
+
+def _weekly_page(
+    env: jinja2.Environment, site: Site, weekly: WeekOverWeek | None
+) -> dict[str, str]:
+    """`weekly.html`, when the templates have it."""
+    if PAGE not in env.list_templates():
+        return {}
+    report = weekly or from_files(site.project)
+    return {PAGE: render_weekly(env, _common(site, "weekly", ""), report)}
 
 
 def machine_files(project: Project) -> dict[str, bytes]:
@@ -155,13 +211,11 @@ def render_site(project: Project,
     env = environment(project.root)
     site = prepare(env, project)
     files = {f"static/{name}": static_source(env, name) for name in STATIC_FILES}
-    for name, text in render_summary_pages(env, site).items():
+    for name, text in render_summary_pages(env, site, weekly).items():
         files[name] = text.encode("utf-8")
-    if PAGE in env.list_templates():
-        report = weekly or from_files(project)
-        files[PAGE] = render_weekly(env, _common(site, "weekly", ""), report).encode()
     for client in project.clients:
         files[f"clients/{client.id}.html"] = render_client_page(
-            env, site, client).encode("utf-8")
+            env, site, client
+        ).encode("utf-8")
     files.update(machine_files(project))
     return dict(sorted(files.items()))

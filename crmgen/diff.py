@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from crmgen.githistory import Difference, Value, compare_clients
+from crmgen.compare import Difference, Value, compare_clients
 from crmgen.loader import Project
 from crmgen.model import Client, Deal
 

@@ -11,8 +11,9 @@ from crmgen import gitrepo
 from crmgen.asof import git_source, resolve_as_of, staged_files
 from crmgen.commands.base import UsageError, add_today, project_root, write_output
 from crmgen.commands.history_options import uses_git
+from crmgen.compare import compare_clients, is_push
 from crmgen.diff import Pushes, pipeline_diff, render_markdown, render_text
-from crmgen.githistory import compare_clients, deal_changes, is_push, pushes
+from crmgen.githistory import deal_changes, pushes
 from crmgen.loader import Project, load_project
 
 

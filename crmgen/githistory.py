@@ -195,6 +195,11 @@ def deal_changes(
 ) -> tuple[DealChange, ...]:
     """Every deal change in the history of rev, by date; GitError outside git."""
     commits = gitrepo.history(root, rev, (CLIENTS_DIR,))
+    if gitrepo.is_shallow(root):
+        log.warning(
+            "this clone is shallow: history starts at its oldest commit, where "
+            "every deal looks new (fetch with --unshallow for the whole history)"
+        )
     files = chains(commits)
     reader = Reader(root, config)
     reader.prepare([version for chain in files for version in chain])

@@ -19,10 +19,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from crmgen.gitfacts import git_facts
 from crmgen.loader import CLIENTS_DIR, Project, Source, load_project
 from crmgen.render import TEMPLATES_DIR
 from crmgen.site import render_site
-from crmgen.weekly import weekly
 
 log = logging.getLogger(__name__)
 
@@ -137,14 +137,14 @@ def build(
     """Load the project, render every page and machine file, and write the site.
 
     source: the project's files from elsewhere than the disk (--as-of).
-    git_rev: the revision whose history the week-over-week page reads; None
-        to read no git history at all (--no-git).
+    git_rev: the revision whose history the reports and the week-over-week
+        page read; None to read no git history at all (--no-git).
     """
     started = time.perf_counter()
     project = load_project(root, today, source=source)
     folder = output_folder(project, out)
     check_output(folder, project.root)
-    history = weekly(project, git_rev is not None, rev=git_rev or "HEAD")
+    history = git_facts(project, git_rev is not None, rev=git_rev or "HEAD")
 
     # Everything is rendered before anything is written, so a template error
     # leaves the previous site untouched.

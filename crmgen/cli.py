@@ -15,6 +15,7 @@ from crmgen.commands import (
     export,
     log,
     new,
+    report,
     schema,
     serve,
     today,
@@ -24,7 +25,19 @@ from crmgen.commands.base import UsageError
 from crmgen.gitrepo import GitError
 from crmgen.loader import ProjectNotFoundError
 
-COMMANDS = (check, build, serve, new, log, set_command, today, export, diff, schema)
+COMMANDS = (
+    check,
+    build,
+    serve,
+    new,
+    log,
+    set_command,
+    today,
+    report,
+    export,
+    diff,
+    schema,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

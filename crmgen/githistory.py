@@ -213,6 +213,20 @@ def deal_changes(
     return tuple(sorted(changes, key=lambda change: change.date))
 
 
+def read_changes(
+    root: Path, config: Config, use_git: bool, rev: str = "HEAD"
+) -> tuple[DealChange, ...] | None:
+    """The deal changes when git may be used and root is in a repository, else
+    None; a git failure is logged and also gives None, so a build carries on."""
+    if not use_git or not gitrepo.is_repository(root):
+        return None
+    try:
+        return deal_changes(root, config, rev)
+    except gitrepo.GitError as error:
+        log.warning("cannot read git history (%s); using the files alone", error)
+        return None
+
+
 def unlogged(changes: tuple[DealChange, ...]) -> tuple[DealChange, ...]:
     """The changes no `stage` log entry records: what only git knows."""
     return tuple(change for change in changes if not change.logged)

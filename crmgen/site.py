@@ -20,13 +20,15 @@ from crmgen.calendar import calendars, owner_files
 from crmgen.derive import Facts, facts
 from crmgen.document import project_document
 from crmgen.followups import build_sections
+from crmgen.gitfacts import GitFacts
 from crmgen.loader import Project
 from crmgen.model import Client, LogEntry
 from crmgen.render import SYMBOLS, environment, static_source
+from crmgen.reports_page import render_reports
 from crmgen.weekly import WeekOverWeek, from_files
 from crmgen.weeklypage import PAGE, render_weekly
 
-STATIC_FILES = ("site.css", "board.js")
+STATIC_FILES = ("site.css", "board.js", "reports.css")
 # Front-matter keys the client page shows in its own places, not under "Details".
 SHOWN_ELSEWHERE = frozenset(
     {
@@ -156,17 +158,17 @@ def board_data(site: Site) -> dict[str, Any]:
 
 
 def render_summary_pages(
-    env: jinja2.Environment, site: Site, weekly: WeekOverWeek | None = None
+    env: jinja2.Environment, site: Site, history: GitFacts | None = None
 ) -> dict[str, str]:
-    """The pages that summarise every client: board, follow-ups, problems and
-    week over week (from `weekly` when given, else from the files alone)."""
+    """The pages that summarise every client: board, follow-ups, reports, problems
+    and week over week; history: what git adds (without it, the files alone)."""
     project = site.project
     board = build_board(project.clients, site.facts, project.config, project.today)
     sections = build_sections(
         project.clients, site.facts, project.config, project.today
     )
     data = board_data(site)
-    return {
+    pages = {
         "index.html": env.get_template("board.html").render(
             _common(site, "board", ""), board=board, data=data
         ),
@@ -179,8 +181,13 @@ def render_summary_pages(
         "problems.html": env.get_template("problems.html").render(
             _common(site, "problems", "")
         ),
-        **_weekly_page(env, site, weekly),
+        **_weekly_page(env, site, history.weekly if history else None),
     }
+    if ("reports.html", "Reports") in site.nav:
+        moves = history.moves if history else ()
+        pages["reports.html"] = render_reports(env, _common(site, "reports", ""),
+                                               project, moves)
+    return pages
 
 
 def _weekly_page(
@@ -202,16 +209,16 @@ def machine_files(project: Project) -> dict[str, bytes]:
 
 
 def render_site(project: Project,
-                weekly: WeekOverWeek | None = None) -> dict[str, bytes]:
+                history: GitFacts | None = None) -> dict[str, bytes]:
     """Every file of the site, by its path relative to the site folder.
 
-    weekly: the week-over-week figures (from git history); without them the
-    page is computed from the files alone.
+    history: what git history adds (stage moves, week over week); without it
+    the pages use the files alone.
     """
     env = environment(project.root)
     site = prepare(env, project)
     files = {f"static/{name}": static_source(env, name) for name in STATIC_FILES}
-    for name, text in render_summary_pages(env, site, weekly).items():
+    for name, text in render_summary_pages(env, site, history).items():
         files[name] = text.encode("utf-8")
     for client in project.clients:
         files[f"clients/{client.id}.html"] = render_client_page(

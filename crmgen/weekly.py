@@ -4,17 +4,12 @@ the pipeline, per owner, from git history or, without it, from the files alone."
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from crmgen import gitrepo
 from crmgen.config import Config
-from crmgen.githistory import DealChange, deal_changes
-from crmgen.gitrepo import GitError
+from crmgen.githistory import DealChange, read_changes
 from crmgen.loader import Project
-
-log = logging.getLogger(__name__)
 
 NO_OWNER = "(no owner)"
 WEEKS = 8  # how many weeks the page shows
@@ -235,14 +230,15 @@ def weekly(
 ) -> WeekOverWeek:
     """The week-over-week figures, from git history up to rev when the project
     is in a repository and git may be used, else from the files alone."""
-    if not use_git or not gitrepo.is_repository(project.root):
-        return from_files(project, weeks)
-    try:
-        changes = deal_changes(project.root, project.config, rev)
-    except GitError as error:
-        log.warning(
-            "cannot read git history (%s); week over week uses the files", error
-        )
+    changes = read_changes(project.root, project.config, use_git, rev)
+    return from_changes(project, changes, weeks)
+
+
+def from_changes(
+    project: Project, changes: tuple[DealChange, ...] | None, weeks: int = WEEKS
+) -> WeekOverWeek:
+    """The figures from deal changes read from git, or the files when None."""
+    if changes is None:
         return from_files(project, weeks)
     events = list(git_events(changes, project.config))
     return week_over_week(events, project.today, weeks, "git")

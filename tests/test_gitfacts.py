@@ -97,3 +97,11 @@ def test_the_site_reports_page_uses_them(repo: GitProject, tmp_path: Path) -> No
     assert result.status == 0, result
     page = (out / "reports.html").read_text()
     assert "1 from <code>stage</code> log entries, 4 recovered from git" in page
+
+
+def test_reports_as_of_a_date_read_history_up_to_then(repo: GitProject) -> None:
+    result = repo.run("report", "funnel", "--json", "--as-of", "2026-09-15")
+    assert result.status == 0, result
+    document = json.loads(result.out)
+    assert document["today"] == "2026-09-15"
+    assert document["stage_moves"] == {"log": 0, "git": 4}

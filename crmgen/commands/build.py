@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 from pathlib import Path
 
 import jinja2
 
-from crmgen.asof import git_source, resolve_as_of
 from crmgen.build import OutputFolderError, build
 from crmgen.commands.base import UsageError, add_today, print_problems, project_root
-from crmgen.commands.history_options import add_as_of, uses_git
-from crmgen.loader import Source
+from crmgen.commands.history_options import add_as_of, plan
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -39,20 +36,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.set_defaults(run=run)
 
 
-def _history(args: argparse.Namespace,
-             root: Path) -> tuple[dt.date | None, Source | None, str | None]:
-    """Today, the loader source and the git revision, for --as-of and --no-git."""
-    if not uses_git(args):
-        if args.as_of is not None:
-            raise UsageError("--as-of reads git history and cannot be used with "
-                             "--no-git")
-        return args.today, None, None
-    if args.as_of is None:
-        return args.today, None, "HEAD"
-    commit, day = resolve_as_of(root, args.as_of)
-    return args.today or day, git_source(root, commit), commit
-
-
 def plural(count: int, word: str) -> str:
     """`1 error`, `2 errors`."""
     return f"{count} {word}{'' if count == 1 else 's'}"
@@ -61,8 +44,8 @@ def plural(count: int, word: str) -> str:
 def run(args: argparse.Namespace) -> int:
     root = project_root(args)
     try:
-        today, source, rev = _history(args, root)
-        result = build(root, today, args.out, source, rev)
+        chosen = plan(args, root)
+        result = build(root, chosen.today, args.out, chosen.source, chosen.rev)
     except OutputFolderError as error:
         raise UsageError(str(error)) from None
     except jinja2.TemplateError as error:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
-from crmgen.asof import load_project_at
+from crmgen.asof import git_source, resolve_as_of
 from crmgen.commands.base import UsageError
-from crmgen.loader import Project, load_project
+from crmgen.loader import Project, Source, load_project
 
 
 def add_as_of(parser: argparse.ArgumentParser) -> None:
@@ -15,9 +17,9 @@ def add_as_of(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--as-of",
         metavar="DATE|REV",
-        help="use the project as committed at REV, or at the last "
-        "commit on or before DATE (YYYY-MM-DD, committer date); "
-        "today becomes that date unless --today is given",
+        help="use the project as committed at REV, or at the last commit on or "
+        "before DATE (YYYY-MM-DD, committer date); today becomes that date "
+        "unless --today is given",
     )
 
 
@@ -26,10 +28,36 @@ def uses_git(args: argparse.Namespace) -> bool:
     return not getattr(args, "no_git", False)
 
 
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Where a command reads the project from.
+
+    today: the date to use (None: the configuration's or the clock's).
+    source: the files' source, None for the working tree on disk.
+    rev: the revision whose history may be read, None when git is not used.
+    """
+
+    today: dt.date | None
+    source: Source | None
+    rev: str | None
+
+
+def plan(args: argparse.Namespace, root: Path) -> Plan:
+    """The plan for --as-of, --today and --no-git."""
+    as_of = getattr(args, "as_of", None)
+    if not uses_git(args):
+        if as_of is not None:
+            raise UsageError(
+                "--as-of reads git history and cannot be used with --no-git"
+            )
+        return Plan(args.today, None, None)
+    if as_of is None:
+        return Plan(args.today, None, "HEAD")
+    commit, day = resolve_as_of(root, as_of)
+    return Plan(args.today or day, git_source(root, commit), commit)
+
+
 def load(args: argparse.Namespace, root: Path) -> Project:
     """The project from the working tree, or from git with --as-of."""
-    if args.as_of is None:
-        return load_project(root, args.today)
-    if not uses_git(args):
-        raise UsageError("--as-of reads git history and cannot be used with --no-git")
-    return load_project_at(root, args.as_of, args.today)
+    chosen = plan(args, root)
+    return load_project(root, chosen.today, source=chosen.source)

@@ -13,6 +13,7 @@ from crmgen.commands import (
     check,
     diff,
     export,
+    importcsv,
     log,
     new,
     report,
@@ -25,19 +26,8 @@ from crmgen.commands.base import UsageError
 from crmgen.gitrepo import GitError
 from crmgen.loader import ProjectNotFoundError
 
-COMMANDS = (
-    check,
-    build,
-    serve,
-    new,
-    log,
-    set_command,
-    today,
-    report,
-    export,
-    diff,
-    schema,
-)
+COMMANDS = (check, build, serve, new, log, set_command, today, report, export,
+            importcsv, diff, schema)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from crmgen.config import Config
 from crmgen.githistory import DealChange, read_changes
 from crmgen.loader import Project
+from crmgen.model import Client
 
 NO_OWNER = "(no owner)"
 WEEKS = 8  # how many weeks the page shows
@@ -126,51 +127,52 @@ def git_events(changes: Iterable[DealChange], config: Config) -> Iterator[Event]
             yield Event(change.date, owner, "slipped", change.client, change.deal)
 
 
+def _deal_events(client: Client) -> Iterator[Event]:
+    """Deals opened (by `opened`, else first contact) and closed (`closed_on`)."""
+    owner = client.owner or NO_OWNER
+    for deal in client.deals:
+        opened = deal.opened or client.first_contact
+        if opened is not None and deal.value:
+            yield Event(
+                opened, owner, "added", client.id, deal.title, deal.value, deal.currency
+            )
+        if not deal.is_open and deal.closed_on is not None:
+            kind = "won" if deal.stage == "won" else "lost"
+            yield Event(
+                deal.closed_on,
+                owner,
+                kind,
+                client.id,
+                deal.title,
+                deal.value,
+                deal.currency,
+            )
+
+
+def _move_events(client: Client, config: Config) -> Iterator[Event]:
+    """Moves between open stages that `stage` log entries record."""
+    order = config.stage_names
+    for entry in client.log:
+        change = entry.change
+        stage = config.stage(change.after) if change is not None else None
+        if change is None or stage is None or not stage.open:
+            continue
+        if change.before in order and change.before != change.after:
+            ahead = order.index(change.after) > order.index(change.before)
+            yield Event(
+                entry.date,
+                client.owner or NO_OWNER,
+                "forward" if ahead else "back",
+                client.id,
+                change.deal or client.name,
+            )
+
+
 def log_events(project: Project) -> Iterator[Event]:
-    """The events the files alone show: deals opened (by `opened`, else the
-    client's first contact), closed (by `closed_on`), and stage log entries."""
-    config = project.config
+    """The events the files alone show: deals opened and closed, and moves."""
     for client in project.clients:
-        owner = client.owner or NO_OWNER
-        for deal in client.deals:
-            opened = deal.opened or client.first_contact
-            if opened is not None and deal.value:
-                yield Event(
-                    opened,
-                    owner,
-                    "added",
-                    client.id,
-                    deal.title,
-                    deal.value,
-                    deal.currency,
-                )
-            if not deal.is_open and deal.closed_on is not None:
-                kind = "won" if deal.stage == "won" else "lost"
-                yield Event(
-                    deal.closed_on,
-                    owner,
-                    kind,
-                    client.id,
-                    deal.title,
-                    deal.value,
-                    deal.currency,
-                )
-        for entry in client.log:
-            change = entry.change
-            stage = config.stage(change.after) if change is not None else None
-            if change is None or stage is None or not stage.open:
-                continue
-            if change.before in config.stage_names and change.before != change.after:
-                ahead = config.stage_names.index(
-                    change.after
-                ) > config.stage_names.index(change.before)
-                yield Event(
-                    entry.date,
-                    owner,
-                    "forward" if ahead else "back",
-                    client.id,
-                    change.deal or client.name,
-                )
+        yield from _deal_events(client)
+        yield from _move_events(client, project.config)
 
 
 def tally(events: Iterable[Event]) -> Tally:

@@ -222,3 +222,16 @@ def test_the_site_without_git_says_so(repo: GitProject, tmp_path: Path) -> None:
         "0",
         "—",
     ]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("--no-git", "build"), ("build", "--no-git")],
+)
+def test_no_git_before_or_after_the_command(
+    repo: GitProject, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    out = tmp_path / "site"
+    result = repo.run(*args, "--today", "2026-09-23", "--out", str(out))
+    assert result.status == 0, result
+    assert "From the client files alone" in (out / "weekly.html").read_text()

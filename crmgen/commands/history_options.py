@@ -13,7 +13,14 @@ from crmgen.loader import Project, Source, load_project
 
 
 def add_as_of(parser: argparse.ArgumentParser) -> None:
-    """The --as-of option: the project as it was at a date or commit."""
+    """The --as-of option, and --no-git after the command as well as before it."""
+    parser.add_argument(
+        "--no-git",
+        action="store_true",
+        # Unset unless given, so it never hides a global `crmgen --no-git`.
+        default=argparse.SUPPRESS,
+        help="never read git history (the same as `crmgen --no-git ...`)",
+    )
     parser.add_argument(
         "--as-of",
         metavar="DATE|REV",

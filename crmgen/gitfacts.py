@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from crmgen import gitrepo
 from crmgen.githistory import DealChange, read_changes, unlogged
 from crmgen.history import StageEvent
 from crmgen.loader import Project
@@ -71,3 +72,27 @@ def git_facts(project: Project, use_git: bool, rev: str = "HEAD") -> GitFacts:
     changes = read_changes(project.root, project.config, use_git, rev)
     moves = () if changes is None else tuple(stage_events(project, changes))
     return GitFacts(moves, from_changes(project, changes))
+
+
+class HistoryCache:
+    """Git facts for a site rebuilt again and again (watch, serve): the history
+    is read again only when HEAD moves, the facts are redone for each project."""
+
+    def __init__(self, use_git: bool) -> None:
+        self.use_git = use_git
+        self.head: str | None = None
+        self.changes: tuple[DealChange, ...] | None = None
+
+    def facts(self, project: Project) -> GitFacts:
+        """The facts for the project as it is now."""
+        head = self._head(project)
+        if head != self.head:
+            self.head = head
+            self.changes = read_changes(project.root, project.config, head is not None)
+        moves = () if self.changes is None else stage_events(project, self.changes)
+        return GitFacts(tuple(moves), from_changes(project, self.changes))
+
+    def _head(self, project: Project) -> str | None:
+        if not self.use_git or not gitrepo.is_repository(project.root):
+            return None
+        return gitrepo.resolve(project.root, "HEAD")

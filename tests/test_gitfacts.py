@@ -105,3 +105,32 @@ def test_reports_as_of_a_date_read_history_up_to_then(repo: GitProject) -> None:
     document = json.loads(result.out)
     assert document["today"] == "2026-09-15"
     assert document["stage_moves"] == {"log": 0, "git": 4}
+
+
+def test_watch_and_serve_read_the_history_again_after_a_commit(
+    repo: GitProject, tmp_path: Path
+) -> None:
+    from crmgen.live import LiveSite
+    from crmgen.watch import Changes
+
+    out = tmp_path / "site"
+    live = LiveSite(repo.root, D(2026, 9, 30), out)
+    weekly = (out / "weekly.html").read_text()
+    assert "From git history" in weekly
+    assert (
+        "1 from <code>stage</code> log entries, 4 recovered from git"
+        in (out / "reports.html").read_text()
+    )
+    repo.client("beta", beta("negotiation"))
+    repo.commit("beta negotiating", "2026-09-29T09:00:00+00:00")
+    live.update(Changes(clients={"clients/beta.md"}))
+    assert (
+        "1 from <code>stage</code> log entries, 5 recovered from git"
+        in (out / "reports.html").read_text()
+    )
+    plain = LiveSite(repo.root, D(2026, 9, 30), tmp_path / "plain", use_git=False)
+    assert plain.project.clients
+    assert (
+        "From the client files alone"
+        in (tmp_path / "plain" / "weekly.html").read_text()
+    )

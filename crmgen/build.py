@@ -19,7 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from crmgen.loader import CLIENTS_DIR, Project, load_project
+from crmgen.gitfacts import git_facts
+from crmgen.loader import CLIENTS_DIR, Project, Source, load_project
 from crmgen.render import TEMPLATES_DIR
 from crmgen.site import render_site
 
@@ -127,17 +128,27 @@ def clean_leftovers(folder: Path) -> None:
 
 
 def build(
-    root: Path, today: dt.date | None = None, out: Path | None = None
+    root: Path,
+    today: dt.date | None = None,
+    out: Path | None = None,
+    source: Source | None = None,
+    git_rev: str | None = "HEAD",
 ) -> BuildResult:
-    """Load the project, render every page and machine file, and write the site."""
+    """Load the project, render every page and machine file, and write the site.
+
+    source: the project's files from elsewhere than the disk (--as-of).
+    git_rev: the revision whose history the reports and the week-over-week
+        page read; None to read no git history at all (--no-git).
+    """
     started = time.perf_counter()
-    project = load_project(root, today)
+    project = load_project(root, today, source=source)
     folder = output_folder(project, out)
     check_output(folder, project.root)
+    history = git_facts(project, git_rev is not None, rev=git_rev or "HEAD")
 
     # Everything is rendered before anything is written, so a template error
     # leaves the previous site untouched.
-    files = render_site(project)
+    files = render_site(project, history)
     clean_leftovers(folder)
     swap_in(files, folder)
 

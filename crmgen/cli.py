@@ -11,20 +11,23 @@ from crmgen import __version__
 from crmgen.commands import (
     build,
     check,
+    diff,
     export,
     importcsv,
     log,
     new,
     report,
+    schema,
     serve,
     today,
 )
 from crmgen.commands import set as set_command
 from crmgen.commands.base import UsageError
+from crmgen.gitrepo import GitError
 from crmgen.loader import ProjectNotFoundError
 
 COMMANDS = (check, build, serve, new, log, set_command, today, report, export,
-            importcsv)
+            importcsv, diff, schema)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,6 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=0,
         help="say more about what is happening (twice for debug)",
     )
+    parser.add_argument(
+        "--no-git",
+        action="store_true",
+        help="never read git history, even inside a repository",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for command in COMMANDS:
         command.register(sub)
@@ -62,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=level, format="%(message)s")
     try:
         status: int = args.run(args)
-    except (UsageError, ProjectNotFoundError) as error:
+    except (UsageError, ProjectNotFoundError, GitError) as error:
         print(f"crmgen: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

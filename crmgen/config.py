@@ -379,8 +379,13 @@ def load_config(root: Path) -> tuple[Config, list[Problem]]:
     path = root / CONFIG_NAME
     if not path.exists():
         return Config(), []
+    return config_from_bytes(path.read_bytes())
+
+
+def config_from_bytes(raw: bytes) -> tuple[Config, list[Problem]]:
+    """Read the bytes of a `crmgen.toml` (from the disk or from git)."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         return Config(), [
             Problem(

@@ -18,6 +18,7 @@ from pathlib import Path
 from crmgen.build import check_output, clean_leftovers, output_folder, swap_in
 from crmgen.config import load_config
 from crmgen.files import write_atomic
+from crmgen.gitfacts import HistoryCache
 from crmgen.loader import (
     Parsed,
     Project,
@@ -66,8 +67,15 @@ def _page_context(site: Site) -> tuple[object, ...]:
 class LiveSite:
     """A project's parsed files and its site on disk, updated change by change."""
 
-    def __init__(self, root: Path, today: dt.date | None, out: Path | None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        today: dt.date | None,
+        out: Path | None,
+        use_git: bool = True,
+    ) -> None:
         self.root = root
+        self.history = HistoryCache(use_git)
         self.today = today
         self.config, self.config_problems = load_config(root)
         self.day = resolve_today(self.config, today)
@@ -147,7 +155,8 @@ class LiveSite:
         files = {
             f"static/{name}": static_source(self.env, name) for name in STATIC_FILES
         }
-        for name, text in render_summary_pages(self.env, site).items():
+        pages = render_summary_pages(self.env, site, self.history.facts(project))
+        for name, text in pages.items():
             files[name] = text.encode("utf-8")
         files.update(machine_files(project))
         for client in project.clients:

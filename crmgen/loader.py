@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from crmgen.checks import check_client
-from crmgen.config import CONFIG_NAME, Config, load_config
+from crmgen.config import CONFIG_NAME, Config, config_from_bytes, load_config
 from crmgen.model import Client, Problem
 from crmgen.parse import parse_client
 
 log = logging.getLogger(__name__)
 
 CLIENTS_DIR = "clients"
+
+# The project's files as (relative path, bytes) pairs, from elsewhere than the disk.
+Source = Callable[[], Iterable[tuple[str, bytes]]]
 
 
 class ProjectNotFoundError(Exception):
@@ -141,6 +144,13 @@ def read_client(
                 f"cannot read the file: {error.strerror}",
             )
         ]
+    return parse_and_check(path, data, config, today)
+
+
+def parse_and_check(
+    path: str, data: bytes, config: Config, today: dt.date
+) -> tuple[Client | None, list[Problem]]:
+    """Parse one client file's bytes and run the rules over the result."""
     client, problems = parse_client(path, data, config)
     if client is not None:
         problems += check_client(client, config, today)
@@ -179,10 +189,41 @@ def assemble(
     )
 
 
+def is_client_path(path: str) -> bool:
+    """Whether a relative path names a client file, as discover would find it."""
+    parts = path.split("/")
+    return (
+        len(parts) > 1
+        and parts[0] == CLIENTS_DIR
+        and path.lower().endswith(".md")
+        and not any(is_skipped(part) for part in parts[1:])
+    )
+
+
+def load_from(root: Path, today: dt.date | None, source: Source) -> Project:
+    """Load the project from (path, bytes) pairs instead of the disk (e.g. git);
+    the pairs' `crmgen.toml`, if any, is the configuration."""
+    files = dict(source())
+    raw = files.pop(CONFIG_NAME, None)
+    config, problems = config_from_bytes(raw) if raw else (Config(), [])
+    day = resolve_today(config, today)
+    paths = sorted(path for path in files if is_client_path(path))
+    parsed = {path: parse_and_check(path, files[path], config, day) for path in paths}
+    return assemble(root, config, day, problems, parsed, paths)
+
+
 def load_project(
-    root: Path, today: dt.date | None = None, only: Iterable[str] | None = None
+    root: Path,
+    today: dt.date | None = None,
+    only: Iterable[str] | None = None,
+    source: Source | None = None,
 ) -> Project:
-    """Load every client file under root (or only the given relative paths)."""
+    """Load every client file under root (or only the given relative paths).
+
+    source: read the files from there instead of the disk (see load_from).
+    """
+    if source is not None:
+        return load_from(root, today, source)
     config, problems = load_config(root)
     day = resolve_today(config, today)
     paths = discover(root)

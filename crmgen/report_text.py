@@ -306,6 +306,12 @@ def document_text(document: dict[str, Any]) -> str:
     """Every report of the document, one after another."""
     owner = f" for {document['owner']}" if document["owner"] else ""
     lines = [f"Reports{owner}, today {document['today']}"]
+    moves = document.get("stage_moves")
+    if moves:
+        lines.append(
+            f"Stage moves in the history: {moves['log']} from `stage` log "
+            f"entries, {moves['git']} recovered from git"
+        )
     for name, report in document["reports"].items():
         lines += ["", *RENDERERS[name](report)]
     return "\n".join(lines) + "\n"

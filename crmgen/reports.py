@@ -6,13 +6,14 @@ returns a JSON-ready mapping; docs/reports.md defines every figure.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from crmgen.activity import activity
 from crmgen.calibration import calibration
 from crmgen.forecast import forecast
 from crmgen.funnel import funnel
+from crmgen.history import StageEvent
 from crmgen.hygiene import hygiene
 from crmgen.loader import Project
 from crmgen.reportdata import ReportInput, report_input
@@ -32,15 +33,31 @@ REPORTS: dict[str, Callable[[ReportInput], dict[str, Any]]] = {
 
 
 def report_document(
-    project: Project, names: Sequence[str] | None = None, owner: str | None = None
+    project: Project,
+    names: Sequence[str] | None = None,
+    owner: str | None = None,
+    extra: Iterable[StageEvent] = (),
 ) -> dict[str, Any]:
-    """The chosen reports (all by default) for the project, or one owner's clients."""
-    data = report_input(project, owner)
+    """The chosen reports (all by default) for the project, or one owner's clients.
+
+    extra: stage moves recovered from git (see gitfacts), joined to the log's.
+    """
+    data = report_input(project, owner, extra)
     chosen = list(REPORTS) if not names else list(names)
     return {
         "version": VERSION,
         "today": project.today.isoformat(),
         "owner": owner,
         "currency": project.config.currency,
+        "stage_moves": move_sources(data),
         "reports": {name: REPORTS[name](data) for name in chosen},
     }
+
+
+def move_sources(data: ReportInput) -> dict[str, int]:
+    """How many of the selected deals' stage moves each source gave."""
+    counts = {"log": 0, "git": 0}
+    for row in data.rows:
+        for event in row.history:
+            counts[event.source] = counts.get(event.source, 0) + 1
+    return counts

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
 from crmgen.charts import Chart, Series, figure
+from crmgen.history import StageEvent
 from crmgen.loader import Project
 from crmgen.report_text import amount, percent, plain
 from crmgen.reports import report_document
@@ -183,15 +185,22 @@ CHARTS = {
 
 
 def render_reports(
-    env: jinja2.Environment, common: dict[str, Any], project: Project
+    env: jinja2.Environment,
+    common: dict[str, Any],
+    project: Project,
+    extra: Iterable[StageEvent] = (),
 ) -> str:
-    """`reports.html`: the site's common template variables plus the reports."""
-    return env.get_template("reports.html").render(common, **reports_context(project))
+    """`reports.html`: the site's common template variables plus the reports;
+    extra: stage moves recovered from git."""
+    context = reports_context(project, extra)
+    return env.get_template("reports.html").render(common, **context)
 
 
-def reports_context(project: Project) -> dict[str, Any]:
+def reports_context(
+    project: Project, extra: Iterable[StageEvent] = ()
+) -> dict[str, Any]:
     """What templates/reports.html needs beyond the site's common variables."""
-    document = report_document(project)
+    document = report_document(project, extra=extra)
     reports = document["reports"]
     charts = {name: make(reports[name]) for name, make in CHARTS.items()}
     return {

@@ -20,10 +20,13 @@ from crmgen.calendar import calendars, owner_files
 from crmgen.derive import Facts, facts
 from crmgen.document import project_document
 from crmgen.followups import build_sections
+from crmgen.gitfacts import GitFacts
 from crmgen.loader import Project
 from crmgen.model import Client, LogEntry
 from crmgen.render import SYMBOLS, environment, static_source
 from crmgen.reports_page import render_reports
+from crmgen.weekly import WeekOverWeek, from_files
+from crmgen.weeklypage import PAGE, render_weekly
 
 STATIC_FILES = ("site.css", "board.js", "reports.css")
 # Front-matter keys the client page shows in its own places, not under "Details".
@@ -76,6 +79,8 @@ class Site:
 def _nav(env: jinja2.Environment) -> tuple[tuple[str, str], ...]:
     """The pages in the navigation; Reports appears once its template exists."""
     pages = [("index.html", "Board"), ("followups.html", "Follow-ups")]
+    if PAGE in env.list_templates():
+        pages.append((PAGE, "Week over week"))
     if "reports.html" in env.list_templates():
         pages.append(("reports.html", "Reports"))
     pages.append(("problems.html", "Problems"))
@@ -153,8 +158,11 @@ def board_data(site: Site) -> dict[str, Any]:
     }
 
 
-def render_summary_pages(env: jinja2.Environment, site: Site) -> dict[str, str]:
-    """The pages that summarise every client: board, follow-ups, reports, problems."""
+def render_summary_pages(
+    env: jinja2.Environment, site: Site, history: GitFacts | None = None
+) -> dict[str, str]:
+    """The pages that summarise every client: board, follow-ups, reports, problems
+    and week over week; history: what git adds (without it, the files alone)."""
     project = site.project
     board = build_board(project.clients, site.facts, project.config, project.today)
     sections = build_sections(
@@ -174,11 +182,23 @@ def render_summary_pages(env: jinja2.Environment, site: Site) -> dict[str, str]:
         "problems.html": env.get_template("problems.html").render(
             _common(site, "problems", "")
         ),
+        **_weekly_page(env, site, history.weekly if history else None),
     }
     if ("reports.html", "Reports") in site.nav:
+        moves = history.moves if history else ()
         pages["reports.html"] = render_reports(env, _common(site, "reports", ""),
-                                               project)
+                                               project, moves)
     return pages
+
+
+def _weekly_page(
+    env: jinja2.Environment, site: Site, weekly: WeekOverWeek | None
+) -> dict[str, str]:
+    """`weekly.html`, when the templates have it."""
+    if PAGE not in env.list_templates():
+        return {}
+    report = weekly or from_files(site.project)
+    return {PAGE: render_weekly(env, _common(site, "weekly", ""), report)}
 
 
 def machine_files(project: Project) -> dict[str, bytes]:
@@ -189,12 +209,17 @@ def machine_files(project: Project) -> dict[str, bytes]:
     return files
 
 
-def render_site(project: Project) -> dict[str, bytes]:
-    """Every file of the site, by its path relative to the site folder."""
+def render_site(project: Project,
+                history: GitFacts | None = None) -> dict[str, bytes]:
+    """Every file of the site, by its path relative to the site folder.
+
+    history: what git history adds (stage moves, week over week); without it
+    the pages use the files alone.
+    """
     env = environment(project.root)
     site = prepare(env, project)
     files = {f"static/{name}": static_source(env, name) for name in STATIC_FILES}
-    for name, text in render_summary_pages(env, site).items():
+    for name, text in render_summary_pages(env, site, history).items():
         files[name] = text.encode("utf-8")
     for client in project.clients:
         files[f"clients/{client.id}.html"] = render_client_page(

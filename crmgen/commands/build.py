@@ -10,6 +10,7 @@ import jinja2
 
 from crmgen.build import OutputFolderError, build
 from crmgen.commands.base import UsageError, add_today, print_problems, project_root
+from crmgen.commands.history_options import add_as_of, plan
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -31,6 +32,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "[site] output, else site/ in the project)",
     )
     add_today(parser)
+    add_as_of(parser)
     parser.set_defaults(run=run)
 
 
@@ -42,7 +44,8 @@ def plural(count: int, word: str) -> str:
 def run(args: argparse.Namespace) -> int:
     root = project_root(args)
     try:
-        result = build(root, args.today, args.out)
+        chosen = plan(args, root)
+        result = build(root, chosen.today, args.out, chosen.source, chosen.rev)
     except OutputFolderError as error:
         raise UsageError(str(error)) from None
     except jinja2.TemplateError as error:

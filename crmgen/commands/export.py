@@ -7,9 +7,9 @@ import json
 
 from crmgen.calendar import calendars
 from crmgen.commands.base import add_today, project_root, write_output
+from crmgen.commands.history_options import add_as_of, load
 from crmgen.document import project_document
 from crmgen.exports import export_csv, export_vcf
-from crmgen.loader import load_project
 
 FORMATS = ("json", "csv", "vcf", "ics")
 
@@ -30,11 +30,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                         help="csv only: a UTF-8 BOM, `;` between cells and decimal "
                              "commas, for European spreadsheet programs")
     add_today(parser)
+    add_as_of(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    project = load_project(project_root(args), args.today)
+    project = load(args, project_root(args))
     if args.format == "csv":
         text = export_csv(project, excel=args.excel)
     elif args.format == "vcf":

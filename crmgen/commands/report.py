@@ -7,6 +7,8 @@ import json
 import sys
 
 from crmgen.commands.base import add_today, project_root, write_output
+from crmgen.commands.history_options import add_as_of, plan
+from crmgen.gitfacts import git_facts
 from crmgen.loader import load_project
 from crmgen.report_text import document_text
 from crmgen.reports import REPORTS, report_document
@@ -39,13 +41,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="write to FILE instead of standard output",
     )
     add_today(parser)
+    add_as_of(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    project = load_project(project_root(args), args.today)
+    root = project_root(args)
+    chosen = plan(args, root)
+    project = load_project(root, chosen.today, source=chosen.source)
     names = [args.name] if args.name else None
-    document = report_document(project, names, args.owner)
+    moves = git_facts(project, chosen.rev is not None, chosen.rev or "HEAD").moves
+    document = report_document(project, names, args.owner, moves)
     if args.json:
         text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     else:

@@ -15,6 +15,7 @@ import jinja2
 
 from crmgen.build import OutputFolderError
 from crmgen.commands.base import UsageError, add_today, project_root
+from crmgen.commands.history_options import uses_git
 from crmgen.live import LiveSite, describe
 from crmgen.serve import Reloads, make_server
 from crmgen.watch import Changes, Watcher
@@ -115,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
     root = project_root(args)
     _stop_on_sigterm()
     try:
-        live = LiveSite(root, args.today, args.out)
+        live = LiveSite(root, args.today, args.out, uses_git(args))
     except OutputFolderError as error:
         raise UsageError(str(error)) from None
     except jinja2.TemplateError as error:

@@ -26,8 +26,20 @@ from crmgen.commands.base import UsageError
 from crmgen.gitrepo import GitError
 from crmgen.loader import ProjectNotFoundError
 
-COMMANDS = (check, build, serve, new, log, set_command, today, report, export,
-            importcsv, diff, schema)
+COMMANDS = (
+    check,
+    build,
+    serve,
+    new,
+    log,
+    set_command,
+    today,
+    report,
+    export,
+    importcsv,
+    diff,
+    schema,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

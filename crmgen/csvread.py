@@ -100,8 +100,9 @@ def _first_rows(text: str, delimiter: str) -> list[list[str]]:
 def _usual_width(rows: list[list[str]]) -> tuple[int, int]:
     """The most common width of the non-blank rows, and how many rows have it."""
     widths = Counter(_width(row, 0) for row in rows if any(c.strip() for c in row))
-    return max(((count, width) for width, count in widths.items()),
-               default=(0, 0))[::-1]
+    return max(((count, width) for width, count in widths.items()), default=(0, 0))[
+        ::-1
+    ]
 
 
 def sniff_delimiter(text: str) -> str:
@@ -130,8 +131,9 @@ def parse_table(path: Path, text: str, encoding: str) -> Table:
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
     notes: list[str] = []
     try:
-        header = _header(reader, _usual_width(_first_rows(body, delimiter))[0],
-                         offset, notes)
+        header = _header(
+            reader, _usual_width(_first_rows(body, delimiter))[0], offset, notes
+        )
     except csv.Error as error:
         raise CsvError(f"line {reader.line_num + offset}: {error}") from None
     rows: list[Row] = []
@@ -140,19 +142,29 @@ def parse_table(path: Path, text: str, encoding: str) -> Table:
         # Blank rows are skipped but counted, so numbers match the spreadsheet's.
         for number, cells in enumerate(reader, start=1):
             if any(cell.strip() for cell in cells):
-                values = {name: (cells[i] if i < len(cells) else "")
-                          for i, name in enumerate(header)}
-                rows.append(Row(number, start + offset, reader.line_num + offset,
-                                values, _width(cells, len(header))))
+                values = {
+                    name: (cells[i] if i < len(cells) else "")
+                    for i, name in enumerate(header)
+                }
+                rows.append(
+                    Row(
+                        number,
+                        start + offset,
+                        reader.line_num + offset,
+                        values,
+                        _width(cells, len(header)),
+                    )
+                )
             start = reader.line_num + 1
     except csv.Error as error:
-        raise CsvError(f"line {start + offset}: {error}; a quote that opens a cell "
-                       f"on this line is probably never closed") from None
+        raise CsvError(
+            f"line {start + offset}: {error}; a quote that opens a cell "
+            f"on this line is probably never closed"
+        ) from None
     return Table(path, header, tuple(rows), encoding, delimiter, tuple(notes))
 
 
-def _header(reader: Any, width: int, offset: int, notes: list[str]
-            ) -> tuple[str, ...]:
+def _header(reader: Any, width: int, offset: int, notes: list[str]) -> tuple[str, ...]:
     """The header row: lines before it that are narrower than the table (a
     report title, an export date) are skipped and noted; repeated names get
     ` (2)`, ` (3)` so no column hides another."""
@@ -167,16 +179,20 @@ def _header(reader: Any, width: int, offset: int, notes: list[str]
         raise CsvError(f"no header row in the first {MAX_PREAMBLE + 1} lines")
     line = reader.line_num + offset
     if line > 1 + offset:
-        notes.append(f"lines {1 + offset}-{line - 1} come before the header row "
-                     f"(line {line}) and are not read")
+        notes.append(
+            f"lines {1 + offset}-{line - 1} come before the header row "
+            f"(line {line}) and are not read"
+        )
     header: list[str] = []
     for name in (cell.strip() for cell in cells):
         unique, number = name, 2
         while name and unique in header:
             unique, number = f"{name} ({number})", number + 1
         if unique != name:
-            notes.append(f"the column `{name}` appears twice in the header; the "
-                         f"second is read as `{unique}`")
+            notes.append(
+                f"the column `{name}` appears twice in the header; the "
+                f"second is read as `{unique}`"
+            )
         header.append(unique)
     return tuple(header)
 

@@ -30,8 +30,12 @@ class DateCell:
     text: str
 
 
-_PARTS = {"%Y": r"(?P<Y>\d{4})", "%y": r"(?P<y>\d{2})", "%m": r"(?P<m>\d{1,2})",
-          "%d": r"(?P<d>\d{1,2})"}
+_PARTS = {
+    "%Y": r"(?P<Y>\d{4})",
+    "%y": r"(?P<y>\d{2})",
+    "%m": r"(?P<m>\d{1,2})",
+    "%d": r"(?P<d>\d{1,2})",
+}
 
 
 @functools.cache
@@ -74,8 +78,13 @@ def _century(year: int) -> int:
 
 
 def _order(fmt: str) -> str:
-    return "day-first" if fmt in DAY_FIRST else "month-first" if fmt in MONTH_FIRST \
+    return (
+        "day-first"
+        if fmt in DAY_FIRST
+        else "month-first"
+        if fmt in MONTH_FIRST
         else "year-first"
+    )
 
 
 def detect_format(column: str, cells: Sequence[DateCell]) -> str:
@@ -84,21 +93,24 @@ def detect_format(column: str, cells: Sequence[DateCell]) -> str:
     Raises AmbiguousDatesError when a day-first and a month-first format read
     the column equally well (every day is 12 or less), naming an example row.
     """
-    counts = {fmt: sum(1 for cell in cells if parse_date(cell.text, fmt))
-              for fmt in FORMATS}
+    counts = {
+        fmt: sum(1 for cell in cells if parse_date(cell.text, fmt)) for fmt in FORMATS
+    }
     best = max(counts.values(), default=0)
     if best == 0:
         return ISO
     winners = [fmt for fmt in FORMATS if counts[fmt] == best]
     orders = {_order(fmt) for fmt in winners}
     if {"day-first", "month-first"} <= orders:
-        example = next(cell for cell in cells
-                       if parse_date(cell.text, winners[0]) is not None)
+        example = next(
+            cell for cell in cells if parse_date(cell.text, winners[0]) is not None
+        )
         day_first = next(fmt for fmt in winners if _order(fmt) == "day-first")
         month_first = next(fmt for fmt in winners if _order(fmt) == "month-first")
         raise AmbiguousDatesError(
             f"column `{column}`: dates such as {example.text!r} (row {example.row}) "
             f"read both day-first and month-first, and no date in the column "
             f"settles it; pass --date-format {day_first} or --date-format "
-            f"{month_first}")
+            f"{month_first}"
+        )
     return winners[0]

@@ -8,8 +8,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # Words a company name carries or drops without becoming another company.
-_SUFFIXES = {"ltd", "limited", "inc", "llc", "gmbh", "plc", "co", "corp", "sa",
-             "bv", "ag", "teoranta", "the"}
+_SUFFIXES = {
+    "ltd",
+    "limited",
+    "inc",
+    "llc",
+    "gmbh",
+    "plc",
+    "co",
+    "corp",
+    "sa",
+    "bv",
+    "ag",
+    "teoranta",
+    "the",
+}
 
 
 def normal(text: str) -> str:
@@ -39,12 +52,17 @@ class Identity:
     @classmethod
     def of(cls, label: str, values: Mapping[str, Any]) -> Identity:
         """The identity of a client's front-matter values."""
+
         def text(key: str) -> str:
             value = values.get(key)
             return value if isinstance(value, str) else ""
 
-        return cls(label, normal(text("email")),
-                   company_key(text("company") or text("name")), normal(text("owner")))
+        return cls(
+            label,
+            normal(text("email")),
+            company_key(text("company") or text("name")),
+            normal(text("owner")),
+        )
 
 
 @dataclass

@@ -13,11 +13,34 @@ from crmgen.fields import CLIENT_SPECS
 from crmgen.loader import Project
 from crmgen.model import Client, Deal
 
-CLIENT_COLUMNS = ("id", "name", "company", "contact", "title", "email", "phone",
-                  "website", "address", "owner", "source", "tags", "first_contact",
-                  "last_contact", "next_follow_up")
-DEAL_COLUMNS = ("deal", "stage", "probability", "value", "currency", "opened",
-                "expected_close", "closed_on", "lost_reason")
+CLIENT_COLUMNS = (
+    "id",
+    "name",
+    "company",
+    "contact",
+    "title",
+    "email",
+    "phone",
+    "website",
+    "address",
+    "owner",
+    "source",
+    "tags",
+    "first_contact",
+    "last_contact",
+    "next_follow_up",
+)
+DEAL_COLUMNS = (
+    "deal",
+    "stage",
+    "probability",
+    "value",
+    "currency",
+    "opened",
+    "expected_close",
+    "closed_on",
+    "lost_reason",
+)
 
 
 def _text(value: Any, decimal: str = ".") -> str:
@@ -60,24 +83,30 @@ def _client_cells(client: Client, project: Project, others: list[str]) -> list[s
     fact = facts(client, project.config, project.today)
     written = client.front_matter
     cells = [client.id] + [_text(written.get(key)) for key in CLIENT_COLUMNS[1:13]]
-    cells += [fact.last_contact.isoformat() if fact.last_contact else "",
-              _text(written.get("next_follow_up"))]
+    cells += [
+        fact.last_contact.isoformat() if fact.last_contact else "",
+        _text(written.get("next_follow_up")),
+    ]
     return cells + [_text(written.get(key)) for key in others] + [client.notes]
 
 
-def _deal_cells(client: Client, deal: Deal, project: Project, decimal: str
-                ) -> list[str]:
+def _deal_cells(
+    client: Client, deal: Deal, project: Project, decimal: str
+) -> list[str]:
     several = "deals" in client.front_matter
     currency = client.front_matter.get("currency") or (
-        deal.currency if deal.currency != project.config.currency else "")
+        deal.currency if deal.currency != project.config.currency else ""
+    )
     return [
         deal.title if several else client.name,
         deal.stage,
         str(deal.probability) if deal.probability_written else "",
         _text(deal.value, decimal),
         _text(currency),
-        *(day.isoformat() if day else "" for day in
-          (deal.opened, deal.expected_close, deal.closed_on)),
+        *(
+            day.isoformat() if day else ""
+            for day in (deal.opened, deal.expected_close, deal.closed_on)
+        ),
         deal.lost_reason or "",
     ]
 
@@ -99,8 +128,7 @@ def export_csv(project: Project, excel: bool = False) -> str:
         for index, deal in enumerate(client.deals):
             # The log goes on the client's first row only: it can be long.
             log = log_markdown(client) if index == 0 else ""
-            writer.writerow([*cells, *_deal_cells(client, deal, project, decimal),
-                             log])
+            writer.writerow([*cells, *_deal_cells(client, deal, project, decimal), log])
     return ("\ufeff" if excel else "") + stream.getvalue()
 
 
@@ -113,8 +141,12 @@ def client_vcard(client: Client) -> str:
     card.add("kind").value = "individual" if person else "org"
     card.add("fn").value = person or client.name
     card.add("org").value = [client.text("company") or client.name]
-    for key, prop in (("title", "title"), ("email", "email"), ("phone", "tel"),
-                      ("website", "url")):
+    for key, prop in (
+        ("title", "title"),
+        ("email", "email"),
+        ("phone", "tel"),
+        ("website", "url"),
+    ):
         value = client.text(key)
         if value:
             card.add(prop).value = value

@@ -43,8 +43,9 @@ class Draft:
     @property
     def single(self) -> bool:
         """Whether the client is one deal written with top-level keys."""
-        return len(self.deals) == 1 and self.deals[0].get("title", self.name) == \
-            self.name
+        return (
+            len(self.deals) == 1 and self.deals[0].get("title", self.name) == self.name
+        )
 
     @property
     def where(self) -> str:
@@ -55,6 +56,7 @@ class Draft:
 
 def group_key(data: RowData, mapping: Mapping, client_id: str) -> tuple[str, ...]:
     """The normalised values of the mapping's group_by fields."""
+
     def value(name: str) -> str:
         found = client_id if name == "id" else data.client.get(name, "")
         return normal(found if isinstance(found, str) else str(found))
@@ -70,8 +72,11 @@ def _id_parts(data: RowData, mapping: Mapping) -> tuple[str, ...]:
     parts = [name]
     for field_name in mapping.group_by:
         value = data.client.get(field_name)
-        if isinstance(value, str) and field_name not in ("name", "email") and \
-                slugify(value) not in slugify(name):
+        if (
+            isinstance(value, str)
+            and field_name not in ("name", "email")
+            and slugify(value) not in slugify(name)
+        ):
             parts.append(value)
     return tuple(parts)
 
@@ -82,11 +87,17 @@ def _absorb(draft: Draft, data: RowData) -> None:
         old = draft.client.get(key)
         if old is None:
             draft.client[key] = value
-        elif key == "first_contact" and isinstance(value, dt.date) and \
-                isinstance(old, dt.date):
+        elif (
+            key == "first_contact"
+            and isinstance(value, dt.date)
+            and isinstance(old, dt.date)
+        ):
             draft.client[key] = min(old, value)
-        elif key == "last_contact" and isinstance(value, dt.date) and \
-                isinstance(old, dt.date):
+        elif (
+            key == "last_contact"
+            and isinstance(value, dt.date)
+            and isinstance(old, dt.date)
+        ):
             draft.client[key] = max(old, value)
         elif key == "tags" and isinstance(value, list) and isinstance(old, list):
             draft.client[key] = old + [tag for tag in value if tag not in old]
@@ -96,8 +107,9 @@ def _absorb(draft: Draft, data: RowData) -> None:
     draft.rows.append(data.row)
 
 
-def group_rows(datas: list[tuple[RowData, str]], mapping: Mapping
-               ) -> tuple[list[Draft], list[tuple[Row, str]]]:
+def group_rows(
+    datas: list[tuple[RowData, str]], mapping: Mapping
+) -> tuple[list[Draft], list[tuple[Row, str]]]:
     """Drafts in the order their first row came, and the rows that repeat one.
 
     datas: each read row with the client id its source gives ("" for none).
@@ -111,16 +123,32 @@ def group_rows(datas: list[tuple[RowData, str]], mapping: Mapping
             key = (f"row {data.row.number}",)
         draft = drafts.get(key)
         if draft is None:
-            drafts[key] = Draft(dict(data.client), [data.deal] if data.deal else [],
-                                [data.row], [data.deal_id], data.notes, list(data.log),
-                                client_id, _id_parts(data, mapping), data.log_text)
+            drafts[key] = Draft(
+                dict(data.client),
+                [data.deal] if data.deal else [],
+                [data.row],
+                [data.deal_id],
+                data.notes,
+                list(data.log),
+                client_id,
+                _id_parts(data, mapping),
+                data.log_text,
+            )
         elif not mapping.rows_are_deals:
-            repeats.append((data.row, f"duplicate of row {draft.rows[0].number}: the "
-                                      f"same {fields}"))
+            repeats.append(
+                (
+                    data.row,
+                    f"duplicate of row {draft.rows[0].number}: the same {fields}",
+                )
+            )
         elif data.deal_id and data.deal_id in draft.deal_ids:
             first = draft.rows[draft.deal_ids.index(data.deal_id)].number
-            repeats.append((data.row, f"duplicate of row {first}: the same deal id "
-                                      f"{data.deal_id!r}"))
+            repeats.append(
+                (
+                    data.row,
+                    f"duplicate of row {first}: the same deal id {data.deal_id!r}",
+                )
+            )
         else:
             _absorb(draft, data)
             if data.deal:

@@ -35,11 +35,33 @@ __all__ = ["ImportRefusedError", "Options", "Plan", "Skip", "plan_import"]
 
 log = logging.getLogger(__name__)
 
-CLIENT_ORDER = ("name", "company", "contact", "title", "email", "phone", "website",
-                "address", "owner", "source", "tags", "first_contact", "last_contact",
-                "next_follow_up")
-DEAL_ORDER = ("title", "stage", "probability", "value", "currency", "opened",
-              "expected_close", "closed_on", "lost_reason")
+CLIENT_ORDER = (
+    "name",
+    "company",
+    "contact",
+    "title",
+    "email",
+    "phone",
+    "website",
+    "address",
+    "owner",
+    "source",
+    "tags",
+    "first_contact",
+    "last_contact",
+    "next_follow_up",
+)
+DEAL_ORDER = (
+    "title",
+    "stage",
+    "probability",
+    "value",
+    "currency",
+    "opened",
+    "expected_close",
+    "closed_on",
+    "lost_reason",
+)
 
 
 def draft_text(draft: Draft) -> str:
@@ -50,8 +72,14 @@ def draft_text(draft: Draft) -> str:
     shared = currencies.pop() if len(currencies) == 1 else None
     if shared is not None:
         front.append(("currency", shared))
-    deals = [[(k, deal[k]) for k in DEAL_ORDER if k in deal and
-              not (k == "currency" and shared is not None)] for deal in draft.deals]
+    deals = [
+        [
+            (k, deal[k])
+            for k in DEAL_ORDER
+            if k in deal and not (k == "currency" and shared is not None)
+        ]
+        for deal in draft.deals
+    ]
     if draft.single:
         front += [(k, v) for k, v in deals[0] if k not in ("title", "opened")]
         return render(ClientText(front, None, draft.notes, draft.log, draft.log_text))
@@ -73,8 +101,12 @@ def _first_contact(drafts: list[Draft], today: dt.date, plan: Plan) -> None:
     for draft in drafts:
         if "first_contact" in draft.client:
             continue
-        dates = [d for deal in draft.deals for k in ("opened", "closed_on")
-                 if isinstance(d := deal.get(k), dt.date)]
+        dates = [
+            d
+            for deal in draft.deals
+            for k in ("opened", "closed_on")
+            if isinstance(d := deal.get(k), dt.date)
+        ]
         if dates:
             draft.client["first_contact"] = min(dates)
         else:
@@ -82,8 +114,10 @@ def _first_contact(drafts: list[Draft], today: dt.date, plan: Plan) -> None:
             fallback += 1
     if fallback:
         clients = "1 client has" if fallback == 1 else f"{fallback} clients have"
-        plan.notices.append(f"{clients} no date for `first_contact` (the rows carry "
-                            f"no dates); it is set to the import date, {today}")
+        plan.notices.append(
+            f"{clients} no date for `first_contact` (the rows carry "
+            f"no dates); it is set to the import date, {today}"
+        )
 
 
 # Ids become file names, which most file systems cap at 255 bytes.
@@ -92,8 +126,11 @@ MAX_ID = 80
 
 def _unique_id(draft: Draft, taken: set[str]) -> str:
     """The client's id: the source's when valid, else from its name; never taken."""
-    base = draft.client_id if is_valid_id(draft.client_id) else \
-        slugify(" ".join(draft.id_parts))[:MAX_ID].rstrip("-") or "client"
+    base = (
+        draft.client_id
+        if is_valid_id(draft.client_id)
+        else slugify(" ".join(draft.id_parts))[:MAX_ID].rstrip("-") or "client"
+    )
     candidate, number = base, 2
     while candidate.casefold() in taken:
         candidate, number = f"{base}-{number}", number + 1
@@ -109,8 +146,7 @@ def _existing_index(project: Project) -> tuple[Index, dict[str, Client]]:
     return index, by_label
 
 
-def _place(drafts: list[Draft], project: Project, options: Options,
-           plan: Plan) -> None:
+def _place(drafts: list[Draft], project: Project, options: Options, plan: Plan) -> None:
     """Dedupe each draft against existing clients and earlier drafts, then write
     its text into the plan (or the update of the client it matches)."""
     existing, by_path = _existing_index(project)
@@ -121,42 +157,65 @@ def _place(drafts: list[Draft], project: Project, options: Options,
         identity = Identity.of(draft.where, draft.client)
         found = existing.match(identity)
         if found is not None:
-            _matched_existing(draft, by_path[found[0].label], found[1], options, plan,
-                              project)
+            _matched_existing(
+                draft, by_path[found[0].label], found[1], options, plan, project
+            )
             continue
         earlier = in_file.match(identity)
         if earlier is not None:
             for row in draft.rows:
-                plan.skipped.append(Skip(row, f"duplicate of {earlier[0].label} "
-                                              f"(`{draft.name}`): {earlier[1]}"))
+                plan.skipped.append(
+                    Skip(
+                        row,
+                        f"duplicate of {earlier[0].label} "
+                        f"(`{draft.name}`): {earlier[1]}",
+                    )
+                )
             continue
         path = f"{CLIENTS_DIR}/{_unique_id(draft, taken)}.md"
         text = draft_text(draft)
         errors = [p for p in _verify(path, text, project) if p.severity == "error"]
         if errors:
             for row in draft.rows:
-                plan.skipped.append(Skip(row, f"the client file would not pass check: "
-                                              f"{errors[0].message}"))
+                plan.skipped.append(
+                    Skip(
+                        row,
+                        f"the client file would not pass check: {errors[0].message}",
+                    )
+                )
             continue
         in_file.add(identity)
         plan.creates.append((path, text, draft))
 
 
-def _matched_existing(draft: Draft, client: Client, reason: str, options: Options,
-                      plan: Plan, project: Project) -> None:
+def _matched_existing(
+    draft: Draft,
+    client: Client,
+    reason: str,
+    options: Options,
+    plan: Plan,
+    project: Project,
+) -> None:
     """Report a draft matching an existing client, or merge it with --update."""
     why = f"`{draft.name}` is already {client.path} ({reason})"
     if not options.update:
-        plan.skipped += [Skip(row, f"{why}; not imported (use --update to merge)")
-                         for row in draft.rows]
+        plan.skipped += [
+            Skip(row, f"{why}; not imported (use --update to merge)")
+            for row in draft.rows
+        ]
         return
     earlier = next((d for path, _, _, d in plan.updates if path == client.path), None)
     if earlier is not None:
         # One merge per file and run: a second would be made from the old text.
-        plan.skipped += [Skip(row, f"{why}, and this import already merges "
-                                   f"{earlier.where} into it; import again with "
-                                   f"--update for these")
-                         for row in draft.rows]
+        plan.skipped += [
+            Skip(
+                row,
+                f"{why}, and this import already merges "
+                f"{earlier.where} into it; import again with "
+                f"--update for these",
+            )
+            for row in draft.rows
+        ]
         return
     data = (project.root / client.path).read_bytes()
     merge = merge_text(data, client, draft, project)
@@ -175,13 +234,13 @@ def _complete(mapping: Mapping, project: Project, plan: Plan) -> Mapping:
     if "stage" not in mapping.fields and "stage" not in mapping.defaults:
         first = project.config.stage_names[0]
         mapping = replace(mapping, defaults={**mapping.defaults, "stage": first})
-        plan.notices.append(f"the mapping gives no stage: every deal starts at "
-                            f"`{first}`")
+        plan.notices.append(
+            f"the mapping gives no stage: every deal starts at `{first}`"
+        )
     return mapping
 
 
-def _prepared(csv_path: Path, mapping: Mapping, options: Options, plan: Plan
-              ) -> Table:
+def _prepared(csv_path: Path, mapping: Mapping, options: Options, plan: Plan) -> Table:
     """The CSV read, its misfit and repeated rows reported, the join done."""
     try:
         table = read_table(csv_path, options.encoding)
@@ -195,16 +254,22 @@ def _prepared(csv_path: Path, mapping: Mapping, options: Options, plan: Plan
     return replace_values(table, mapping, plan)
 
 
-def plan_import(project: Project, csv_path: Path, mapping: Mapping,
-                options: Options) -> Plan:
+def plan_import(
+    project: Project, csv_path: Path, mapping: Mapping, options: Options
+) -> Plan:
     """Read the CSV and work out every file to write; raises ImportRefusedError."""
     plan = Plan(csv_path)
     mapping = _complete(mapping, project, plan)
     table = _prepared(csv_path, mapping, options, plan)
     check_columns(table, mapping, plan)
     formats = date_formats(table, mapping, options, project.config)
-    reader = RowReader(mapping, project.config, formats, project.today,
-                       comma_decimal=table.delimiter == ";")
+    reader = RowReader(
+        mapping,
+        project.config,
+        formats,
+        project.today,
+        comma_decimal=table.delimiter == ";",
+    )
     datas = []
     for row in table.rows:
         try:

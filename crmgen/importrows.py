@@ -15,8 +15,18 @@ from crmgen.mapping import Mapping, expand
 from crmgen.writer import Entry, Value, is_key
 from crmgen.yamlnodes import PLAIN_BOOL, PLAIN_FLOAT, PLAIN_INT
 
-CLIENT_TEXT = ("name", "company", "contact", "title", "email", "phone", "website",
-               "address", "owner", "source")
+CLIENT_TEXT = (
+    "name",
+    "company",
+    "contact",
+    "title",
+    "email",
+    "phone",
+    "website",
+    "address",
+    "owner",
+    "source",
+)
 # Keys the format gives a meaning; an unmapped column of that name is no key.
 RESERVED = {*CLIENT_SPECS, *DEAL_ITEM_SPECS, "deals"}
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
@@ -49,8 +59,14 @@ class RowData:
 class RowReader:
     """Reads rows with one mapping, configuration and set of date formats."""
 
-    def __init__(self, mapping: Mapping, config: Config, formats: dict[str, str],
-                 today: dt.date, comma_decimal: bool) -> None:
+    def __init__(
+        self,
+        mapping: Mapping,
+        config: Config,
+        formats: dict[str, str],
+        today: dt.date,
+        comma_decimal: bool,
+    ) -> None:
         self.mapping = mapping
         self.config = config
         self.formats = formats
@@ -91,13 +107,17 @@ class RowReader:
         elif _DOT_THOUSANDS.match(cleaned) and self.comma_decimal:
             cleaned = cleaned.replace(".", "").replace(",", ".")
         elif "," in cleaned and "." in cleaned:
-            cleaned = cleaned.replace(".", "").replace(",", ".") \
-                if cleaned.rfind(",") > cleaned.rfind(".") else cleaned.replace(",", "")
+            cleaned = (
+                cleaned.replace(".", "").replace(",", ".")
+                if cleaned.rfind(",") > cleaned.rfind(".")
+                else cleaned.replace(",", "")
+            )
         elif cleaned.count(",") == 1:
             cleaned = cleaned.replace(",", ".")
         if not _NUMBER.match(cleaned) or float(cleaned) < 0:
-            raise RowError(f"column `{column or target}`: {text!r} is not an amount "
-                           f"of 0 or more")
+            raise RowError(
+                f"column `{column or target}`: {text!r} is not an amount of 0 or more"
+            )
         return float(cleaned)
 
     def stage(self, values: dict[str, str]) -> str:
@@ -109,18 +129,22 @@ class RowReader:
             mapped = self.mapping.stages.get(text.casefold())
             if mapped == "":
                 continue
-            name = mapped or next((s for s in self.config.stage_names
-                                   if s.casefold() == text.casefold()), None)
+            name = mapped or next(
+                (s for s in self.config.stage_names if s.casefold() == text.casefold()),
+                None,
+            )
             if name is None or self.config.stage(name) is None:
                 raise RowError(
                     f"column `{source}`: stage {text!r} is not one of the project's "
                     f"stages ({', '.join(self.config.stage_names)}); map it under "
-                    f"[stages] in the mapping")
+                    f"[stages] in the mapping"
+                )
             return name
         default = self.mapping.defaults.get("stage", "")
         if self.config.stage(default) is None:
-            raise RowError("no stage: the stage columns are empty and [defaults] "
-                           "gives no stage")
+            raise RowError(
+                "no stage: the stage columns are empty and [defaults] gives no stage"
+            )
         return default
 
     def probability(self, values: dict[str, str]) -> int | None:
@@ -136,8 +160,10 @@ class RowReader:
         if "." in cleaned and 0 <= number <= 1 and not text.endswith("%"):
             number *= 100  # HubSpot writes 0.4 for 40 %
         if not 0 <= number <= 100:
-            raise RowError(f"column `{column}`: probability {text!r} is not a percent "
-                           f"from 0 to 100")
+            raise RowError(
+                f"column `{column}`: probability {text!r} is not a percent "
+                f"from 0 to 100"
+            )
         return round(number)
 
     def currency(self, values: dict[str, str]) -> str | None:
@@ -146,8 +172,10 @@ class RowReader:
         if not text:
             return None
         if not re.fullmatch(r"[A-Za-z]{3}", text):
-            raise RowError(f"column `{column}`: currency {text!r} is not a "
-                           f"three-letter code such as EUR")
+            raise RowError(
+                f"column `{column}`: currency {text!r} is not a "
+                f"three-letter code such as EUR"
+            )
         return text.upper()
 
     def deal(self, values: dict[str, str], name: str) -> dict[str, Value]:
@@ -163,7 +191,8 @@ class RowReader:
             "probability": self.probability(values),
             "value": self.number("value", values),
             "currency": self.currency(values),
-            "opened": self.date("opened", values) if self.mapping.rows_are_deals
+            "opened": self.date("opened", values)
+            if self.mapping.rows_are_deals
             else None,
             "expected_close": self.date("expected_close", values),
             "closed_on": self.date("closed_on", values),
@@ -173,8 +202,9 @@ class RowReader:
         if close is not None and found[key] is None:
             found[key] = close
         if stage == "lost":
-            found["lost_reason"] = self.value("lost_reason", values)[0] or \
-                "not recorded"
+            found["lost_reason"] = (
+                self.value("lost_reason", values)[0] or "not recorded"
+            )
         deal.update({key: value for key, value in found.items() if value is not None})
         return deal
 
@@ -184,8 +214,9 @@ class RowReader:
         for key in CLIENT_TEXT:
             text = self.value(key, values)[0]
             if key == "address":  # an address cell's lines become one line
-                text = ", ".join(line.strip() for line in text.splitlines()
-                                 if line.strip())
+                text = ", ".join(
+                    line.strip() for line in text.splitlines() if line.strip()
+                )
             text = " ".join(text.split())
             if text:
                 client[key] = text
@@ -213,8 +244,11 @@ class RowReader:
             return [t.strip() for t in re.split(r"[;,]", text) if t.strip()]
         if kind in ("integer", "number"):
             number = self.number(key, values)
-            return int(number) if kind == "integer" and number is not None \
-                and number.is_integer() else number
+            return (
+                int(number)
+                if kind == "integer" and number is not None and number.is_integer()
+                else number
+            )
         if kind == "boolean":
             if text.lower() not in ("true", "false", "yes", "no", "1", "0"):
                 raise RowError(f"column `{column}`: {text!r} is not true or false")
@@ -228,20 +262,33 @@ class RowReader:
             return {}
         keys: dict[str, Value] = {}
         for column, text in values.items():
-            if column in self.mapped or column in RESERVED or \
-                    column in self.config.custom_fields or not text or \
-                    not is_key(column):
+            if (
+                column in self.mapped
+                or column in RESERVED
+                or column in self.config.custom_fields
+                or not text
+                or not is_key(column)
+            ):
                 continue
-            keys[column] = int(text) if PLAIN_INT.match(text) else \
-                float(text) if PLAIN_FLOAT.match(text) else \
-                text == "true" if text in PLAIN_BOOL else text
+            keys[column] = (
+                int(text)
+                if PLAIN_INT.match(text)
+                else float(text)
+                if PLAIN_FLOAT.match(text)
+                else text == "true"
+                if text in PLAIN_BOOL
+                else text
+            )
         return keys
 
     def notes(self, values: dict[str, str]) -> str:
         """The free notes column, then `- column: value` for each notes column."""
         parts = [self.value("notes", values)[0]]
-        lines = [f"- {column}: {' '.join(values[column].split())}"
-                 for column in self.mapping.notes if values.get(column, "").strip()]
+        lines = [
+            f"- {column}: {' '.join(values[column].split())}"
+            for column in self.mapping.notes
+            if values.get(column, "").strip()
+        ]
         parts.append("\n".join(lines))
         return "\n\n".join(part for part in parts if part)
 
@@ -255,10 +302,12 @@ class RowReader:
             fmt = self.formats.get(spec.date, "%Y-%m-%d")
             date = parse_date(text, fmt)
             if date is None:
-                raise RowError(f"column `{spec.date}`: {text!r} is not a date in the "
-                               f"form {fmt}")
-            body = "\n\n".join(values[c].strip() for c in spec.body
-                               if values.get(c, "").strip())
+                raise RowError(
+                    f"column `{spec.date}`: {text!r} is not a date in the form {fmt}"
+                )
+            body = "\n\n".join(
+                values[c].strip() for c in spec.body if values.get(c, "").strip()
+            )
             entries.append(Entry(date, spec.kind, expand(spec.summary, values), body))
         return tuple(entries)
 
@@ -271,6 +320,12 @@ class RowReader:
             raise RowError(f"no client name: {columns} empty")
         client = {"name": name, **self.client(values), **self.other_keys(values)}
         deal = self.deal(values, name)
-        return RowData(row, client, deal, self.value("deal_id", values)[0],
-                       self.notes(values), self.log(values),
-                       values.get(self.mapping.fields.get("log", ("",))[0], ""))
+        return RowData(
+            row,
+            client,
+            deal,
+            self.value("deal_id", values)[0],
+            self.notes(values),
+            self.log(values),
+            values.get(self.mapping.fields.get("log", ("",))[0], ""),
+        )

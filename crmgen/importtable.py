@@ -18,9 +18,14 @@ def fitting(table: Table, plan: Plan) -> Table:
     width = len(table.header)
     for row in table.rows:
         if row.width != width:
-            plan.skipped.append(Skip(row, f"the row has {row.width} cells but the "
-                                          f"header has {width}; a delimiter or quote "
-                                          f"is probably out of place"))
+            plan.skipped.append(
+                Skip(
+                    row,
+                    f"the row has {row.width} cells but the "
+                    f"header has {width}; a delimiter or quote "
+                    f"is probably out of place",
+                )
+            )
     return replace(table, rows=tuple(r for r in table.rows if r.width == width))
 
 
@@ -47,12 +52,16 @@ def _join_index(other: Table, key: str, plan: Plan) -> dict[str, dict[str, str]]
     for row in other.rows:
         value = row.values[key].strip()
         if row.width != len(other.header):
-            plan.notices.append(f"{name}:{row.line}: {row.where}: not used: it has "
-                                f"{row.width} cells but the header has "
-                                f"{len(other.header)}")
+            plan.notices.append(
+                f"{name}:{row.line}: {row.where}: not used: it has "
+                f"{row.width} cells but the header has "
+                f"{len(other.header)}"
+            )
         elif value in first:
-            plan.notices.append(f"{name}:{row.line}: {row.where}: not used: `{key}` "
-                                f"{value!r} is already on row {first[value]}")
+            plan.notices.append(
+                f"{name}:{row.line}: {row.where}: not used: `{key}` "
+                f"{value!r} is already on row {first[value]}"
+            )
         else:
             first[value] = row.number
             index[value] = row.values
@@ -67,11 +76,13 @@ def join_table(table: Table, mapping: Mapping, options: Options, plan: Plan) -> 
     try:
         other = read_table(table.path.parent / join.file, options.encoding)
     except CsvError as error:
-        raise ImportRefusedError(f"{join.file} (the mapping's [join]): {error}"
-                                 ) from None
+        raise ImportRefusedError(
+            f"{join.file} (the mapping's [join]): {error}"
+        ) from None
     if join.key not in other.header:
-        raise ImportRefusedError(f"{other.path.name} has no column `{join.key}` to "
-                                 f"join on")
+        raise ImportRefusedError(
+            f"{other.path.name} has no column `{join.key}` to join on"
+        )
     index = _join_index(other, join.key, plan)
     rows, missing = [], Counter[str]()
     for row in table.rows:
@@ -82,9 +93,11 @@ def join_table(table: Table, mapping: Mapping, options: Options, plan: Plan) -> 
         merged = {**(extra or dict.fromkeys(other.header, "")), **row.values}
         rows.append(replace(row, values=merged))
     for key, count in sorted(missing.items()):
-        plan.notices.append(f"{table.path.name}: `{join.on}` {key!r} on {count} rows "
-                            f"is not in {other.path.name}; those rows get no "
-                            f"{other.path.name} columns")
+        plan.notices.append(
+            f"{table.path.name}: `{join.on}` {key!r} on {count} rows "
+            f"is not in {other.path.name}; those rows get no "
+            f"{other.path.name} columns"
+        )
     header = table.header + tuple(c for c in other.header if c not in table.header)
     return replace(table, header=header, rows=tuple(rows))
 
@@ -103,9 +116,11 @@ def replace_values(table: Table, mapping: Mapping, plan: Plan) -> Table:
                 values[column] = fixes[values[column]]
         rows.append(replace(row, values=values))
     for (column, old), count in sorted(used.items()):
-        plan.notices.append(f"column `{column}`: replaced {old!r} with "
-                            f"{mapping.replace[column][old]!r} on {count} rows "
-                            f"(the mapping's [replace])")
+        plan.notices.append(
+            f"column `{column}`: replaced {old!r} with "
+            f"{mapping.replace[column][old]!r} on {count} rows "
+            f"(the mapping's [replace])"
+        )
     return replace(table, rows=tuple(rows))
 
 
@@ -116,19 +131,25 @@ def check_columns(table: Table, mapping: Mapping, plan: Plan) -> None:
         raise ImportRefusedError(
             f"{table.path.name}: none of the columns the mapping names clients by "
             f"({', '.join(mapping.fields['name'])}) is in the file; its columns are "
-            f"{', '.join(table.header)}")
+            f"{', '.join(table.header)}"
+        )
     for target, sources in mapping.fields.items():
         if not any(set(source_columns(s)) & header for s in sources):
             columns = ", ".join(f"`{c}`" for c in mapping.columns(target))
-            plan.notices.append(f"`{target}` is not imported: the file has none of "
-                                f"the columns the mapping reads it from ({columns})")
+            plan.notices.append(
+                f"`{target}` is not imported: the file has none of "
+                f"the columns the mapping reads it from ({columns})"
+            )
 
 
-def date_formats(table: Table, mapping: Mapping, options: Options,
-                  config: Config) -> dict[str, str]:
+def date_formats(
+    table: Table, mapping: Mapping, options: Options, config: Config
+) -> dict[str, str]:
     """The date format of every column that holds dates."""
-    targets = [*DATE_TARGETS, *(k for k, t in config.custom_fields.items()
-                                if t == "date")]
+    targets = [
+        *DATE_TARGETS,
+        *(k for k, t in config.custom_fields.items() if t == "date"),
+    ]
     columns = {c for target in targets for c in mapping.columns(target)}
     columns |= {spec.date for spec in mapping.log}
     given = options.date_format or mapping.date_format
@@ -137,8 +158,11 @@ def date_formats(table: Table, mapping: Mapping, options: Options,
         if given:
             formats[column] = given
             continue
-        cells = [DateCell(row.number, row.values[column]) for row in table.rows
-                 if row.values.get(column, "").strip()]
+        cells = [
+            DateCell(row.number, row.values[column])
+            for row in table.rows
+            if row.values.get(column, "").strip()
+        ]
         try:
             formats[column] = detect_format(column, cells)
         except AmbiguousDatesError as error:

@@ -15,13 +15,42 @@ from crmgen.fields import CLIENT_FIELDS
 PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
 # Fields a mapping may fill besides the format's own client keys.
-DEAL_TARGETS = ("deal_title", "stage", "probability", "value", "currency", "opened",
-                "expected_close", "closed_on", "close", "lost_reason", "deal_id")
+DEAL_TARGETS = (
+    "deal_title",
+    "stage",
+    "probability",
+    "value",
+    "currency",
+    "opened",
+    "expected_close",
+    "closed_on",
+    "close",
+    "lost_reason",
+    "deal_id",
+)
 EXTRA_TARGETS = ("id", "notes", "log")
-DATE_TARGETS = ("first_contact", "last_contact", "next_follow_up", "opened",
-                "expected_close", "closed_on", "close")
-TABLES = ("fields", "stages", "defaults", "notes", "log", "group_by", "join",
-          "replace", "date_format", "other_columns", "description")
+DATE_TARGETS = (
+    "first_contact",
+    "last_contact",
+    "next_follow_up",
+    "opened",
+    "expected_close",
+    "closed_on",
+    "close",
+)
+TABLES = (
+    "fields",
+    "stages",
+    "defaults",
+    "notes",
+    "log",
+    "group_by",
+    "join",
+    "replace",
+    "date_format",
+    "other_columns",
+    "description",
+)
 
 
 class MappingError(Exception):
@@ -85,9 +114,11 @@ class Mapping:
 
     def columns(self, target: str) -> list[str]:
         """The columns a field's sources read."""
-        return [name for source in self.fields.get(target, ())
-                for name in source_columns(source)]
-
+        return [
+            name
+            for source in self.fields.get(target, ())
+            for name in source_columns(source)
+        ]
 
     def with_custom_fields(self, names: tuple[str, ...]) -> Mapping:
         """With `other_columns = "keys"`, a column named like a custom field of
@@ -126,20 +157,25 @@ def expand(source: str, row: dict[str, str]) -> str:
 def presets() -> list[str]:
     """The names of the shipped presets."""
     folder = resources.files("crmgen") / "presets"
-    return sorted(item.name.removesuffix(".toml") for item in folder.iterdir()
-                  if item.name.endswith(".toml"))
+    return sorted(
+        item.name.removesuffix(".toml")
+        for item in folder.iterdir()
+        if item.name.endswith(".toml")
+    )
 
 
 def preset_text(name: str) -> str:
     """The TOML text of a shipped preset; raises MappingError for unknown names."""
     if name not in presets():
-        raise MappingError(f"no preset named `{name}`; the presets are "
-                           f"{', '.join(presets())}")
+        raise MappingError(
+            f"no preset named `{name}`; the presets are {', '.join(presets())}"
+        )
     return (resources.files("crmgen") / "presets" / f"{name}.toml").read_text("utf-8")
 
 
-def load_mapping(preset: str | None, path: Path | None,
-                 custom_fields: tuple[str, ...] = ()) -> Mapping:
+def load_mapping(
+    preset: str | None, path: Path | None, custom_fields: tuple[str, ...] = ()
+) -> Mapping:
     """The mapping of --preset NAME or --map FILE."""
     if path is not None:
         try:
@@ -151,8 +187,9 @@ def load_mapping(preset: str | None, path: Path | None,
     return parse_mapping(preset_text(preset), f"preset {preset}", custom_fields)
 
 
-def parse_mapping(text: str, source: str, custom_fields: tuple[str, ...] = ()
-                  ) -> Mapping:
+def parse_mapping(
+    text: str, source: str, custom_fields: tuple[str, ...] = ()
+) -> Mapping:
     """Read and validate a mapping's TOML text."""
     try:
         data = tomllib.loads(text)
@@ -166,8 +203,12 @@ class _Reader:
 
     def __init__(self, source: str, custom_fields: tuple[str, ...]) -> None:
         self.source = source
-        self.targets = (*(spec.name for spec in CLIENT_FIELDS if spec.name != "deals"),
-                        *DEAL_TARGETS, *EXTRA_TARGETS, *custom_fields)
+        self.targets = (
+            *(spec.name for spec in CLIENT_FIELDS if spec.name != "deals"),
+            *DEAL_TARGETS,
+            *EXTRA_TARGETS,
+            *custom_fields,
+        )
 
     def fail(self, message: str) -> MappingError:
         """An error naming the mapping."""
@@ -177,14 +218,18 @@ class _Reader:
         """The whole mapping, every table checked."""
         unknown = sorted(set(data) - set(TABLES))
         if unknown:
-            raise self.fail(f"unknown table or key `{unknown[0]}`; expected one of "
-                            f"{', '.join(TABLES)}")
+            raise self.fail(
+                f"unknown table or key `{unknown[0]}`; expected one of "
+                f"{', '.join(TABLES)}"
+            )
         fields = self.fields(data.get("fields", {}))
         return Mapping(
             source=self.source,
             fields=fields,
-            stages={key.casefold(): value for key, value in
-                    self.strings(data, "stages").items()},
+            stages={
+                key.casefold(): value
+                for key, value in self.strings(data, "stages").items()
+            },
             defaults=self.strings(data, "defaults"),
             notes=self.names(data, "notes"),
             log=tuple(self.log(item) for item in self.tables(data, "log")),
@@ -198,18 +243,27 @@ class _Reader:
     def fields(self, table: Any) -> dict[str, tuple[str, ...]]:
         """[fields]: each known field with its sources."""
         if not isinstance(table, dict) or "name" not in table:
-            raise self.fail("[fields] must give at least `name`, the column (or "
-                            "`{column}` template) that names each client")
+            raise self.fail(
+                "[fields] must give at least `name`, the column (or "
+                "`{column}` template) that names each client"
+            )
         fields: dict[str, tuple[str, ...]] = {}
         for target, value in table.items():
             if target not in self.targets:
-                raise self.fail(f"[fields]: `{target}` is not a field crmgen knows; "
-                                f"expected one of {', '.join(self.targets)}")
+                raise self.fail(
+                    f"[fields]: `{target}` is not a field crmgen knows; "
+                    f"expected one of {', '.join(self.targets)}"
+                )
             sources = [value] if isinstance(value, str) else value
-            if not isinstance(sources, list) or not sources or not all(
-                    isinstance(item, str) and item for item in sources):
-                raise self.fail(f"[fields]: `{target}` must be a column name or a "
-                                f"list of them, found {value!r}")
+            if (
+                not isinstance(sources, list)
+                or not sources
+                or not all(isinstance(item, str) and item for item in sources)
+            ):
+                raise self.fail(
+                    f"[fields]: `{target}` must be a column name or a "
+                    f"list of them, found {value!r}"
+                )
             fields[target] = tuple(sources)
         return fields
 
@@ -217,8 +271,9 @@ class _Reader:
         """A table of text values, such as [stages] or [defaults]."""
         table = data.get(key, {})
         if not isinstance(table, dict) or not all(
-                isinstance(value, str) for value in table.values()):
-            raise self.fail(f"[{key}] must be a table of `name = \"text\"` lines")
+            isinstance(value, str) for value in table.values()
+        ):
+            raise self.fail(f'[{key}] must be a table of `name = "text"` lines')
         return dict(table)
 
     def replace(self, data: dict[str, Any]) -> dict[str, dict[str, str]]:
@@ -255,11 +310,16 @@ class _Reader:
             raise self.fail("each [[log]] needs `date`, the column holding its date")
         body = item.get("body", [])
         body = [body] if isinstance(body, str) else body
-        return LogSpec(item["date"], str(item.get("kind", "note")),
-                       str(item.get("summary", "")), tuple(str(b) for b in body))
+        return LogSpec(
+            item["date"],
+            str(item.get("kind", "note")),
+            str(item.get("summary", "")),
+            tuple(str(b) for b in body),
+        )
 
-    def group_by(self, data: dict[str, Any], fields: dict[str, tuple[str, ...]]
-                 ) -> tuple[str, ...]:
+    def group_by(
+        self, data: dict[str, Any], fields: dict[str, tuple[str, ...]]
+    ) -> tuple[str, ...]:
         """`group_by`: fields of [fields]; by default id, email, company or name."""
         default = next(f for f in ("id", "email", "company", "name") if f in fields)
         group = data.get("group_by", [default])
@@ -273,16 +333,22 @@ class _Reader:
         """The [join] table, if any."""
         if value is None:
             return None
-        if not isinstance(value, dict) or not isinstance(value.get("file"), str) \
-                or not isinstance(value.get("on"), str):
-            raise self.fail("[join] needs `file` (a CSV beside the imported one) and "
-                            "`on` (the key column)")
+        if (
+            not isinstance(value, dict)
+            or not isinstance(value.get("file"), str)
+            or not isinstance(value.get("on"), str)
+        ):
+            raise self.fail(
+                "[join] needs `file` (a CSV beside the imported one) and "
+                "`on` (the key column)"
+            )
         return Join(value["file"], value["on"], str(value.get("key", value["on"])))
 
     def other_columns(self, data: dict[str, Any]) -> str:
         """`other_columns`: "ignore" or "keys"."""
         value = data.get("other_columns", "ignore")
         if value not in ("ignore", "keys"):
-            raise self.fail(f"other_columns must be \"ignore\" or \"keys\", found "
-                            f"{value!r}")
+            raise self.fail(
+                f'other_columns must be "ignore" or "keys", found {value!r}'
+            )
         return str(value)

@@ -25,8 +25,17 @@ if TYPE_CHECKING:
     from crmgen.grouping import Draft
     from crmgen.loader import Project
 
-_ORDER = ("title", "stage", "probability", "value", "currency", "opened",
-          "expected_close", "closed_on", "lost_reason")
+_ORDER = (
+    "title",
+    "stage",
+    "probability",
+    "value",
+    "currency",
+    "opened",
+    "expected_close",
+    "closed_on",
+    "lost_reason",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +56,11 @@ def _add_keys(text: TextLines, client: Client, draft: Draft) -> None:
 
 def _new_deals(client: Client, draft: Draft) -> list[dict[str, Value]]:
     titles = {deal.title for deal in client.deals}
-    return [dict(deal) for deal in draft.deals
-            if deal.get("title", draft.name) not in titles]
+    return [
+        dict(deal)
+        for deal in draft.deals
+        if deal.get("title", draft.name) not in titles
+    ]
 
 
 def _add_deals(text: TextLines, deals: list[dict[str, Value]]) -> None:
@@ -56,8 +68,12 @@ def _add_deals(text: TextLines, deals: list[dict[str, Value]]) -> None:
     spans = keyedit.key_spans(text, keyedit.top_level(text).node)
     span = spans["deals"]
     items = span.value
-    if not isinstance(items, yn.SequenceNode) or items.flow_style or not items.value \
-            or not isinstance(items.value[0], yn.MappingNode):
+    if (
+        not isinstance(items, yn.SequenceNode)
+        or items.flow_style
+        or not items.value
+        or not isinstance(items.value[0], yn.MappingNode)
+    ):
         raise EditError("its `deals` list is not a block list of mappings")
     first = items.value[0]
     dash = " " * max(0, int(first.start_mark.column) - 2)
@@ -75,8 +91,11 @@ def _add_entries(text: TextLines, client: Client, draft: Draft) -> None:
     for entry in draft.log:
         summary = " ".join(entry.summary.split())
         if (entry.date, entry.kind, summary) not in seen:
-            add_entry(text, client, NewEntry(entry.date, None, entry.kind, summary,
-                                             entry.body))
+            add_entry(
+                text,
+                client,
+                NewEntry(entry.date, None, entry.kind, summary, entry.body),
+            )
             seen.add((entry.date, entry.kind, summary))
 
 
@@ -93,15 +112,18 @@ def merge_text(data: bytes, client: Client, draft: Draft, project: Project) -> M
         if deals and "deals" in client.front_matter:
             _add_deals(text, deals)
         elif deals:
-            note = (f"its deals are not added: {client.path} has top-level deal "
-                    f"keys, so it cannot take a `deals` list without changing them")
+            note = (
+                f"its deals are not added: {client.path} has top-level deal "
+                f"keys, so it cannot take a `deals` list without changing them"
+            )
         _add_keys(text, client, draft)
     except EditError as error:
         return Merge(None, f"cannot merge into {client.path}: {error}")
     merged = text.to_bytes()
     if merged == data:
-        return Merge(None, note or f"{client.path} already has everything these "
-                                   f"rows give")
+        return Merge(
+            None, note or f"{client.path} already has everything these rows give"
+        )
     problem = _new_error(client, merged, project)
     if problem:
         return Merge(None, f"merging would make {client.path} fail check: {problem}")
@@ -114,5 +136,11 @@ def _new_error(client: Client, data: bytes, project: Project) -> str:
     merged, problems = parse_client(client.path, data, project.config)
     if merged is not None:
         problems += check_client(merged, project.config, project.today)
-    return next((p.message for p in problems
-                 if p.severity == "error" and p.message not in before), "")
+    return next(
+        (
+            p.message
+            for p in problems
+            if p.severity == "error" and p.message not in before
+        ),
+        "",
+    )

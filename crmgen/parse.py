@@ -421,6 +421,8 @@ def _build_client(
         elif key != "deals":
             _unknown_key(key, line, known, "", ctx)
 
+    required = [spec.name for spec in CLIENT_FIELDS if spec.required]
+    _report_empty(keys, [*required, *([] if "deals" in keys else ["stage"])], ctx)
     for spec in CLIENT_FIELDS:
         if spec.required and spec.name not in keys:
             ctx.error(
@@ -438,8 +440,6 @@ def _build_client(
         )
     name = read.get("name")
     if name is None:
-        if "name" in keys:
-            ctx.error(keys["name"][1], "missing-key", "`name` must not be empty")
         return None
 
     deals = _deals(name, keys, read, values, ctx)
@@ -466,6 +466,19 @@ def _build_client(
         log_line=log_line,
         newest_first=_log_order(log, ctx),
     )
+
+
+def _report_empty(
+    keys: dict[str, tuple[yn.Node, int]], names: list[str], ctx: _Context
+) -> None:
+    """A required key that is present but empty is an error on its line."""
+    for name in names:
+        if name in keys and yn.is_null(keys[name][0]):
+            ctx.error(
+                keys[name][1],
+                "empty-key",
+                f"`{name}` is required but empty; give it a value",
+            )
 
 
 def _as_written(key: str, node: yn.Node, config: Config) -> Any:
@@ -528,6 +541,7 @@ def _deals(
                 _unknown_key(key, key_line, list(DEAL_ITEM_SPECS), " in a deal", ctx)
         if "currency" not in item_read and "currency" in read:
             item_read["currency"] = read["currency"]
+        _report_empty(item_keys, ["title", "stage"], ctx)
         for required in ("title", "stage"):
             if required not in item_keys:
                 ctx.error(

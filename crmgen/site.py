@@ -186,8 +186,9 @@ def render_summary_pages(
     }
     if ("reports.html", "Reports") in site.nav:
         moves = history.moves if history else ()
-        pages["reports.html"] = render_reports(env, _common(site, "reports", ""),
-                                               project, moves)
+        pages["reports.html"] = render_reports(
+            env, _common(site, "reports", ""), project, moves
+        )
     return pages
 
 
@@ -209,8 +210,7 @@ def machine_files(project: Project) -> dict[str, bytes]:
     return files
 
 
-def render_site(project: Project,
-                history: GitFacts | None = None) -> dict[str, bytes]:
+def render_site(project: Project, history: GitFacts | None = None) -> dict[str, bytes]:
     """Every file of the site, by its path relative to the site folder.
 
     history: what git history adds (stage moves, week over week); without it

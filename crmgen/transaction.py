@@ -74,22 +74,25 @@ def _place(temporary: Path, target: Path) -> None:
         os.replace(temporary, target)
 
 
-def _originals(root: Path, updates: Sequence[tuple[str, str, str]]
-               ) -> dict[str, bytes]:
+def _originals(root: Path, updates: Sequence[tuple[str, str, str]]) -> dict[str, bytes]:
     """Each file to update as it is now; raises FileChangedError if one changed
     since the import read it."""
     originals = {}
     for relative, _, before in updates:
         data = (root / relative).read_bytes()
         if digest(data) != before:
-            raise FileChangedError(f"{relative} changed while importing; run the "
-                                   f"import again")
+            raise FileChangedError(
+                f"{relative} changed while importing; run the import again"
+            )
         originals[relative] = data
     return originals
 
 
-def commit(root: Path, creates: Sequence[tuple[str, str]],
-           updates: Sequence[tuple[str, str, str]]) -> None:
+def commit(
+    root: Path,
+    creates: Sequence[tuple[str, str]],
+    updates: Sequence[tuple[str, str, str]],
+) -> None:
     """Create the new files and apply the updates (path, text, digest when read),
     all or nothing: on failure every file is as it was before."""
     originals = _originals(root, updates)

@@ -49,20 +49,29 @@ class ClientText:
 
 def is_plain_text(text: str) -> bool:
     """Whether text may be written without quotes and still read as that text."""
-    if not _PLAIN.fullmatch(text) or text != text.strip() or ": " in text or \
-            text.endswith(":"):
+    if (
+        not _PLAIN.fullmatch(text)
+        or text != text.strip()
+        or ": " in text
+        or text.endswith(":")
+    ):
         return False
     if text.lower() in _TRICKY_WORDS:
         return False
     tag = _RESOLVER.resolve(  # type: ignore[no-untyped-call]
-        yaml.ScalarNode, text, (True, False))
+        yaml.ScalarNode, text, (True, False)
+    )
     return bool(tag == "tag:yaml.org,2002:str")
 
 
 def _escape(char: str) -> str:
     code = ord(char)
-    printable = (0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF
-                 or 0xE000 <= code <= 0xFFFD or code >= 0x10000)
+    printable = (
+        0x20 <= code <= 0x7E
+        or 0xA0 <= code <= 0xD7FF
+        or 0xE000 <= code <= 0xFFFD
+        or code >= 0x10000
+    )
     if char in '"\\':
         return "\\" + char
     if char == "\n":

@@ -30,8 +30,10 @@ def test_sniff_delimiter(delimiter: str) -> None:
 
 def test_rows_know_their_number_and_lines() -> None:
     table = parse_table(Path("x.csv"), 'a,b\n1,"x\ny"\n\n2,3\n', "utf-8")
-    assert [(r.number, r.line, r.last_line) for r in table.rows] == [(1, 2, 3),
-                                                                      (3, 5, 5)]
+    assert [(r.number, r.line, r.last_line) for r in table.rows] == [
+        (1, 2, 3),
+        (3, 5, 5),
+    ]
     assert table.rows[0].values == {"a": "1", "b": "x\ny"}
     assert table.rows[0].where == "row 1, lines 2-3"
 
@@ -42,8 +44,10 @@ def test_a_repeated_header_name_is_renamed_and_noted(tmp_path: Path) -> None:
     table = read_table(path)
     assert table.header == ("a", "b", "a (2)", "a (3)")
     assert table.rows[0].values["a (2)"] == "3"
-    assert "the column `a` appears twice in the header; the second is read as " \
-           "`a (2)`" in table.notes
+    assert (
+        "the column `a` appears twice in the header; the second is read as "
+        "`a (2)`" in table.notes
+    )
 
 
 def test_title_lines_before_the_header_are_skipped_and_noted() -> None:
@@ -51,8 +55,9 @@ def test_title_lines_before_the_header_are_skipped_and_noted() -> None:
     table = parse_table(Path("x.csv"), text, "utf-8")
     assert table.delimiter == ";" and table.header == ("Name", "Email", "Stage")
     assert (table.rows[0].number, table.rows[0].line) == (1, 4)
-    assert table.notes == ("lines 1-2 come before the header row (line 3) and are "
-                           "not read",)
+    assert table.notes == (
+        "lines 1-2 come before the header row (line 3) and are not read",
+    )
 
 
 def test_excel_sep_line_and_trailing_empty_cells() -> None:

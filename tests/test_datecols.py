@@ -25,8 +25,11 @@ def test_one_unambiguous_date_settles_the_column() -> None:
 
 
 def test_ambiguous_column_names_itself_and_a_row() -> None:
-    with pytest.raises(AmbiguousDatesError, match=r"column `Close`: dates such as "
-                                                  r"'03/04/2024' \(row 1\)"):
+    with pytest.raises(
+        AmbiguousDatesError,
+        match=r"column `Close`: dates such as "
+        r"'03/04/2024' \(row 1\)",
+    ):
         detect_format("Close", _cells("03/04/2024", "05/06/2024"))
 
 

@@ -95,8 +95,10 @@ def test_csv_has_one_row_per_deal_with_client_fields(project: ProjectDir) -> Non
     result = _project(project).run("export", "csv", *TODAY)
     rows = list(csv.DictReader(io.StringIO(result.out)))
     assert [(r["id"], r["deal"], r["stage"]) for r in rows] == [
-        ("acme", "Espresso bar", "proposal"), ("acme", "Service plan", "lost"),
-        ("beta", "Beta", "won")]
+        ("acme", "Espresso bar", "proposal"),
+        ("acme", "Service plan", "lost"),
+        ("beta", "Beta", "won"),
+    ]
     assert rows[0]["phone"] == rows[1]["phone"] == "0871234567"
     assert rows[0]["tags"] == "retail; key-account"
     assert rows[0]["last_contact"] == "2026-11-20"
@@ -104,10 +106,10 @@ def test_csv_has_one_row_per_deal_with_client_fields(project: ProjectDir) -> Non
     assert rows[0]["probability"] == "55" and rows[1]["probability"] == ""
 
 
-def test_excel_csv_has_a_bom_semicolons_and_decimal_commas(project: ProjectDir
-                                                           ) -> None:
-    _project(project).run("export", "csv", "--excel", "-o",
-                          str(project.root / "out.csv"), *TODAY)
+def test_excel_csv_has_a_bom_semicolons_and_decimal_commas(project: ProjectDir) -> None:
+    _project(project).run(
+        "export", "csv", "--excel", "-o", str(project.root / "out.csv"), *TODAY
+    )
     text = (project.root / "out.csv").read_bytes().decode("utf-8")
     assert text.startswith("\ufeffid;name;")
     assert ";1200,5;" in text
@@ -123,15 +125,18 @@ def test_vcf_is_one_vcard_4_per_client(project: ProjectDir) -> None:
     assert cards[1].kind.value == "org"
 
 
-def test_export_csv_then_import_gives_the_same_json_log_included(project: ProjectDir,
-                                                    tmp_path: Any) -> None:
-    exported = _project(project).run("export", "csv", "-o", str(tmp_path / "x.csv"),
-                                     *TODAY)
+def test_export_csv_then_import_gives_the_same_json_log_included(
+    project: ProjectDir, tmp_path: Any
+) -> None:
+    exported = _project(project).run(
+        "export", "csv", "-o", str(tmp_path / "x.csv"), *TODAY
+    )
     assert exported.status == 0, exported
     empty = ProjectDir(tmp_path / "empty")
     empty.write("crmgen.toml", CONFIG)
-    result = empty.run("import", "csv", str(tmp_path / "x.csv"), "--preset", "crmgen",
-                       *TODAY)
+    result = empty.run(
+        "import", "csv", str(tmp_path / "x.csv"), "--preset", "crmgen", *TODAY
+    )
     assert result.status == 0, result
     assert "created 2 clients with 3 deals" in result.out, result
     assert _document(empty) == _document(project)
@@ -155,8 +160,9 @@ def test_ics_is_the_sites_follow_up_calendar(project: ProjectDir) -> None:
     result = project.run("export", "ics", *TODAY)
     assert result.status == 0, result
     events = icalendar.Calendar.from_ical(result.out).walk("VEVENT")
-    assert [(str(e["summary"]), e.decoded("dtstart").isoformat()) for e in events] \
-        == [("Follow up: Acme", "2026-12-10")]
+    assert [(str(e["summary"]), e.decoded("dtstart").isoformat()) for e in events] == [
+        ("Follow up: Acme", "2026-12-10")
+    ]
     built = project.run("build", "--out", str(project.root / "out"), *TODAY)
     assert built.status == 0, built
     assert (project.root / "out/followups.ics").read_bytes() == result.out.encode()

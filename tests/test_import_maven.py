@@ -18,7 +18,8 @@ STAGES = {"Prospecting": "lead", "Engaging": "qualified", "Won": "won", "Lost": 
 
 pytestmark = pytest.mark.skipif(
     not DATA.is_dir() and not os.environ.get("CI"),
-    reason=f"the maven-crm data set is not at {DATA}")
+    reason=f"the maven-crm data set is not at {DATA}",
+)
 
 
 def _pipeline() -> list[dict[str, str]]:
@@ -26,8 +27,15 @@ def _pipeline() -> list[dict[str, str]]:
         return list(csv.DictReader(stream))
 
 
-ARGS = ("import", "csv", str(DATA / "sales_pipeline.csv"), "--map", str(MAPPING),
-        "--today", "2026-12-03")
+ARGS = (
+    "import",
+    "csv",
+    str(DATA / "sales_pipeline.csv"),
+    "--map",
+    str(MAPPING),
+    "--today",
+    "2026-12-03",
+)
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +44,9 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[ProjectDir, Resu
     seconds); the result is the import's."""
     project = ProjectDir(tmp_path_factory.mktemp("maven") / "project")
     result = project.run(*ARGS)
-    built = project.run("build", "--out", str(project.root / "site"),
-                        "--today", "2026-12-03")
+    built = project.run(
+        "build", "--out", str(project.root / "site"), "--today", "2026-12-03"
+    )
     assert built.status == 0, built
     return project, result
 
@@ -58,7 +67,8 @@ def test_maven_import_matches_the_csv(imported: tuple[ProjectDir, Result]) -> No
     rows = _pipeline()
     assert len(deals) == len(rows) == 8800
     assert Counter(d["stage"] for d in deals) == Counter(
-        STAGES[r["deal_stage"]] for r in rows)
+        STAGES[r["deal_stage"]] for r in rows
+    )
     assert Counter(d["stage"] for d in deals)["won"] == 4238
 
     won_by_owner: Counter[str] = Counter()
@@ -75,19 +85,21 @@ def test_maven_import_matches_the_csv(imported: tuple[ProjectDir, Result]) -> No
 
 
 def test_maven_unassigned_opportunities_are_kept(
-        imported: tuple[ProjectDir, Result]) -> None:
+    imported: tuple[ProjectDir, Result],
+) -> None:
     project, _ = imported
     unassigned = sorted((project.root / "clients").glob("unassigned-*.md"))
-    deals = sum(path.read_text("utf-8").count("\n  - title: ")
-                for path in unassigned)
+    deals = sum(path.read_text("utf-8").count("\n  - title: ") for path in unassigned)
     assert deals == 1425
-    assert len(unassigned) == len({r["sales_agent"] for r in _pipeline()
-                                   if not r["account"]})
+    assert len(unassigned) == len(
+        {r["sales_agent"] for r in _pipeline() if not r["account"]}
+    )
 
 
 @pytest.mark.browser
-def test_maven_site_opens_in_the_browser(imported: tuple[ProjectDir, Result],
-                                         chromium: Any) -> None:
+def test_maven_site_opens_in_the_browser(
+    imported: tuple[ProjectDir, Result], chromium: Any
+) -> None:
     project, _ = imported
     site = (project.root / "site").resolve()
     errors: list[str] = []
@@ -102,7 +114,8 @@ def test_maven_site_opens_in_the_browser(imported: tuple[ProjectDir, Result],
 
 
 def test_maven_reimport_reports_every_row_as_duplicate(
-        imported: tuple[ProjectDir, Result]) -> None:
+    imported: tuple[ProjectDir, Result],
+) -> None:
     project, _ = imported
     before = sorted(p.read_bytes() for p in (project.root / "clients").glob("*.md"))
     again = project.run(*ARGS)

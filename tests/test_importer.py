@@ -48,8 +48,15 @@ def _csv(project: ProjectDir, text: str | bytes, name: str = "in.csv") -> str:
 
 def _import(project: ProjectDir, csv_path: str, *extra: str) -> object:
     project.write("map.toml", MAPPING)
-    return project.run("import", "csv", csv_path, "--map",
-                       str(project.root / "map.toml"), *TODAY, *extra)
+    return project.run(
+        "import",
+        "csv",
+        csv_path,
+        "--map",
+        str(project.root / "map.toml"),
+        *TODAY,
+        *extra,
+    )
 
 
 def _client(project: ProjectDir, client_id: str) -> dict[str, object]:
@@ -61,20 +68,27 @@ def _client(project: ProjectDir, client_id: str) -> dict[str, object]:
 
 
 def _files(project: ProjectDir) -> dict[str, bytes]:
-    return {p.relative_to(project.root).as_posix(): p.read_bytes()
-            for p in (project.root / "clients").rglob("*") if p.is_file()}
+    return {
+        p.relative_to(project.root).as_posix(): p.read_bytes()
+        for p in (project.root / "clients").rglob("*")
+        if p.is_file()
+    }
 
 
 def test_utf8_bom_and_leading_zero_phone(project: ProjectDir) -> None:
-    path = _csv(project, "\ufeffCompany,Email,Phone,Created\n"
-                         "Harbour Dental,ann@harbour.example,0871234567,2024-03-05\n")
+    path = _csv(
+        project,
+        "\ufeffCompany,Email,Phone,Created\n"
+        "Harbour Dental,ann@harbour.example,0871234567,2024-03-05\n",
+    )
     result = _import(project, path)
     assert result.status == 0, result
     client = _client(project, "harbour-dental")
     assert client["phone"] == "0871234567"
     assert client["first_contact"] == "2024-03-05"
-    assert 'phone: "0871234567"' in (project.root / "clients/harbour-dental.md"
-                                     ).read_text("utf-8")
+    assert 'phone: "0871234567"' in (
+        project.root / "clients/harbour-dental.md"
+    ).read_text("utf-8")
 
 
 def test_windows_1252_with_semicolons_and_euro_amounts(project: ProjectDir) -> None:
@@ -93,15 +107,18 @@ def test_amounts_in_european_and_english_forms(project: ProjectDir) -> None:
     assert _import(project, _csv(project, text)).status == 0
     values = {c: _client(project, c)["value"] for c in "abcd"}
     assert values == {"a": 1200, "b": 1200.5, "c": 1200.5, "d": 1200}
-    text = "Company,Value\nE,\"1,200\"\nF,1200.5\nG,$1.5\n"
+    text = 'Company,Value\nE,"1,200"\nF,1200.5\nG,$1.5\n'
     assert _import(project, _csv(project, text, "en.csv")).status == 0
     assert [_client(project, c)["value"] for c in "efg"] == [1200, 1200.5, 1.5]
 
 
 def test_tabs_embedded_newlines_and_doubled_quotes(project: ProjectDir) -> None:
-    path = _csv(project, 'Company\tNotes\tStage\n'
-                         'Osprey\t"First line\nHe said ""call me"""\tNew\n'
-                         'Bad Stage Ltd\tx\tPending\n')
+    path = _csv(
+        project,
+        "Company\tNotes\tStage\n"
+        'Osprey\t"First line\nHe said ""call me"""\tNew\n'
+        "Bad Stage Ltd\tx\tPending\n",
+    )
     result = _import(project, path)
     assert result.status == 1, result
     assert "in.csv:4: row 2: skipped: column `Stage`: stage 'Pending'" in result.out
@@ -110,32 +127,39 @@ def test_tabs_embedded_newlines_and_doubled_quotes(project: ProjectDir) -> None:
 
 
 def test_row_spanning_lines_is_reported_with_its_lines(project: ProjectDir) -> None:
-    path = _csv(project, 'Company,Notes,Value\n'
-                         'Ok Co,fine,10\n'
-                         'Broken Co,"two\nlines",lots\n')
+    path = _csv(
+        project, 'Company,Notes,Value\nOk Co,fine,10\nBroken Co,"two\nlines",lots\n'
+    )
     result = _import(project, path)
-    assert "in.csv:3: row 2, lines 3-4: skipped: column `Value`: 'lots' is not an " \
-           "amount" in result.out, result
+    assert (
+        "in.csv:3: row 2, lines 3-4: skipped: column `Value`: 'lots' is not an "
+        "amount" in result.out
+    ), result
 
 
 def test_bad_rows_are_each_reported_with_their_number(project: ProjectDir) -> None:
-    path = _csv(project, """
+    path = _csv(
+        project,
+        """
         Company,Email,Stage,Value,Created
         Good Co,good@x.example,New,100,2024-01-02
         ,nobody@x.example,New,5,2024-01-02
         Short Co,short@x.example
         Value Co,value@x.example,New,-5,2024-01-02
         Date Co,date@x.example,New,5,2024-02-30
-        """)
+        """,
+    )
     result = _import(project, path)
     assert result.status == 1, result
     lines = result.out.splitlines()
     assert lines[0].startswith("in.csv:3: row 2: skipped: no client name"), result
-    assert lines[1].startswith("in.csv:4: row 3: skipped: the row has 2 cells but "
-                               "the header has 5"), result
+    assert lines[1].startswith(
+        "in.csv:4: row 3: skipped: the row has 2 cells but the header has 5"
+    ), result
     assert lines[2].startswith("in.csv:5: row 4: skipped: column `Value`"), result
-    assert lines[3].startswith("in.csv:6: row 5: skipped: column `Created`: "
-                               "'2024-02-30' is not a date"), result
+    assert lines[3].startswith(
+        "in.csv:6: row 5: skipped: column `Created`: '2024-02-30' is not a date"
+    ), result
     assert "created 1 client with 1 deal" in lines[-1], result
     assert "skipped 4 of 5 rows" in lines[-1], result
 
@@ -170,8 +194,9 @@ def test_dry_run_writes_nothing_and_reports_the_same(project: ProjectDir) -> Non
     assert set(_files(project)) == {"clients/a.md"}
 
 
-def test_a_failure_midway_leaves_no_new_file(project: ProjectDir,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failure_midway_leaves_no_new_file(
+    project: ProjectDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import crmgen.transaction as transaction
 
     real_place, calls = transaction._place, []
@@ -183,8 +208,9 @@ def test_a_failure_midway_leaves_no_new_file(project: ProjectDir,
         real_place(temporary, target)
 
     monkeypatch.setattr(transaction, "_place", failing)
-    project.client("existing", "---\nname: Existing\nfirst_contact: 2024-01-01\n"
-                               "stage: lead\n---\n")
+    project.client(
+        "existing", "---\nname: Existing\nfirst_contact: 2024-01-01\nstage: lead\n---\n"
+    )
     before = _files(project)
     path = _csv(project, "Company\nA\nB\nC\nD\n")
     result = _import(project, path)
@@ -195,49 +221,68 @@ def test_a_failure_midway_leaves_no_new_file(project: ProjectDir,
 
 
 def test_reimport_reports_duplicates_and_changes_nothing(project: ProjectDir) -> None:
-    project.client("anna", "---\nname: Anna's Bakery\nemail: ANNA@Example.com\n"
-                           "first_contact: 2024-01-01\nstage: lead\n---\n")
-    path = _csv(project, """
+    project.client(
+        "anna",
+        "---\nname: Anna's Bakery\nemail: ANNA@Example.com\n"
+        "first_contact: 2024-01-01\nstage: lead\n---\n",
+    )
+    path = _csv(
+        project,
+        """
         Company,Email
         Anna Bakes,anna@example.com
         New One,new@example.com
         New One Again,NEW@example.com
-        """)
+        """,
+    )
     before = _files(project)["clients/anna.md"]
     result = _import(project, path)
     assert result.status == 1, result
-    assert "row 1: skipped: `Anna Bakes` is already clients/anna.md (the same " \
-           "email); not imported (use --update to merge)" in result.out, result
-    assert "in.csv:4: row 3: skipped: duplicate of row 2: the same `email`" \
-        in result.out, result
+    assert (
+        "row 1: skipped: `Anna Bakes` is already clients/anna.md (the same "
+        "email); not imported (use --update to merge)" in result.out
+    ), result
+    assert (
+        "in.csv:4: row 3: skipped: duplicate of row 2: the same `email`" in result.out
+    ), result
     assert _files(project)["clients/anna.md"] == before
 
 
 def test_update_adds_missing_keys_and_keeps_every_byte(project: ProjectDir) -> None:
-    original = (b"---\r\nname: Anna's Bakery   # the shop\r\n"
-                b"email: anna@example.com\r\nfirst_contact: 2024-01-01\r\n"
-                b"stage: lead\r\n---\r\n\r\nNotes.\r\n")
+    original = (
+        b"---\r\nname: Anna's Bakery   # the shop\r\n"
+        b"email: anna@example.com\r\nfirst_contact: 2024-01-01\r\n"
+        b"stage: lead\r\n---\r\n\r\nNotes.\r\n"
+    )
     project.client("anna", original)
     path = _csv(project, "Company,Email,Phone\nAnna Bakes,anna@example.com,087 1\n")
     result = _import(project, path, "--update")
     assert result.status == 0, result
     assert "merged 1 row into 1 existing client" in result.out, result
     text = (project.root / "clients/anna.md").read_bytes()
-    assert text == original.replace(b"stage: lead\r\n---",
-                                    b'stage: lead\r\nphone: "087 1"\r\n---')
+    assert text == original.replace(
+        b"stage: lead\r\n---", b'stage: lead\r\nphone: "087 1"\r\n---'
+    )
 
 
 def test_yaml_surprises_are_quoted(project: ProjectDir) -> None:
     path = _csv(project, "Company,Contact,Phone\nNo,12:30,0123\nOn,yes,+353 1\n")
     assert _import(project, path).status == 0
     assert _client(project, "no") | {} == {
-        "name": "No", "contact": "12:30", "phone": "0123",
-        "first_contact": "2026-12-03", "stage": "lead"}
+        "name": "No",
+        "contact": "12:30",
+        "phone": "0123",
+        "first_contact": "2026-12-03",
+        "stage": "lead",
+    }
 
 
 def test_ids_are_unique_against_files_and_each_other(project: ProjectDir) -> None:
-    project.client("muller", "---\nname: Other\nfirst_contact: 2024-01-01\n"
-                             "stage: lead\nemail: other@x.example\n---\n")
+    project.client(
+        "muller",
+        "---\nname: Other\nfirst_contact: 2024-01-01\n"
+        "stage: lead\nemail: other@x.example\n---\n",
+    )
     path = _csv(project, "Company,Email\nMüller,a@x.example\nMuller,b@x.example\n")
     result = _import(project, path)
     assert result.status == 0, result
@@ -277,7 +322,9 @@ def test_update_adds_new_deals_and_log_entries_only(project: ProjectDir) -> None
         ### 2024-01-02 note: deal created: Bar
         """)
     project.client("osprey", original)
-    project.write("map.toml", """
+    project.write(
+        "map.toml",
+        """
         [fields]
         name = "Org"
         deal_title = "Deal"
@@ -285,14 +332,25 @@ def test_update_adds_new_deals_and_log_entries_only(project: ProjectDir) -> None
         [[log]]
         date = "Created"
         summary = "deal created: {Deal}"
-        """)
-    path = _csv(project, """
+        """,
+    )
+    path = _csv(
+        project,
+        """
         Org,Deal,Stage,Created
         Osprey,Bar,won,2024-01-02
         Osprey,Kiosk,lead,2024-02-03
-        """)
-    result = project.run("import", "csv", path, "--map",
-                         str(project.root / "map.toml"), "--update", *TODAY)
+        """,
+    )
+    result = project.run(
+        "import",
+        "csv",
+        path,
+        "--map",
+        str(project.root / "map.toml"),
+        "--update",
+        *TODAY,
+    )
     assert result.status == 0, result
     text = (project.root / "clients/osprey.md").read_text("utf-8")
     # A one-entry log has no order yet: new entries go on top, as `crmgen log`
@@ -304,16 +362,20 @@ def test_update_adds_new_deals_and_log_entries_only(project: ProjectDir) -> None
 
 
 def test_update_with_nothing_new_says_so(project: ProjectDir) -> None:
-    project.client("anna", "---\nname: Anna\nemail: anna@example.com\n"
-                           "first_contact: 2024-01-01\nstage: lead\n---\n")
+    project.client(
+        "anna",
+        "---\nname: Anna\nemail: anna@example.com\n"
+        "first_contact: 2024-01-01\nstage: lead\n---\n",
+    )
     path = _csv(project, "Company,Email\nAnna,anna@example.com\n")
     result = _import(project, path, "--update")
     assert "clients/anna.md already has everything these rows give" in result.out
 
 
-def test_join_adds_columns_and_reports_what_it_cannot_use(project: ProjectDir
-                                                         ) -> None:
-    project.write("map.toml", """
+def test_join_adds_columns_and_reports_what_it_cannot_use(project: ProjectDir) -> None:
+    project.write(
+        "map.toml",
+        """
         notes = ["sector"]
         [join]
         file = "accounts.csv"
@@ -322,51 +384,69 @@ def test_join_adds_columns_and_reports_what_it_cannot_use(project: ProjectDir
         name = ["account", "Unassigned ({agent})"]
         owner = "agent"
         tags = "sector"
-        """)
+        """,
+    )
     _csv(project, "account,sector\nAcme,retail\nAcme,medical\nBeta\n", "accounts.csv")
     path = _csv(project, "account,agent\nAcme,Ann\nGamma,Ann\n,Bo\n")
-    result = project.run("import", "csv", path, "--map",
-                         str(project.root / "map.toml"), *TODAY)
+    result = project.run(
+        "import", "csv", path, "--map", str(project.root / "map.toml"), *TODAY
+    )
     assert result.status == 0, result
-    assert "accounts.csv:3: row 2: not used: `account` 'Acme' is already on row 1" \
-        in result.out, result
+    assert (
+        "accounts.csv:3: row 2: not used: `account` 'Acme' is already on row 1"
+        in result.out
+    ), result
     assert "accounts.csv:4: row 3: not used: it has 1 cells" in result.out, result
     assert "`account` 'Gamma' on 1 rows is not in accounts.csv" in result.out, result
     assert _client(project, "acme")["tags"] == ["retail"]
     assert _client(project, "unassigned-bo")["owner"] == "Bo"
 
 
-def test_update_keeps_bom_order_and_missing_final_newline(project: ProjectDir
-                                                          ) -> None:
-    original = ("\ufeff---\nname: Osprey\nfirst_contact: 2024-01-01\nstage: lead\n"
-                "---\n\n## Log\n\n### 2024-01-02 call\n\n### 2024-01-05 call"
-                ).encode("utf-8")
+def test_update_keeps_bom_order_and_missing_final_newline(project: ProjectDir) -> None:
+    original = (
+        "\ufeff---\nname: Osprey\nfirst_contact: 2024-01-01\nstage: lead\n"
+        "---\n\n## Log\n\n### 2024-01-02 call\n\n### 2024-01-05 call"
+    ).encode("utf-8")
     project.client("osprey", original)
-    project.write("map.toml", """
+    project.write(
+        "map.toml",
+        """
         [fields]
         name = "Org"
         email = "Email"
         [[log]]
         date = "When"
         kind = "email"
-        """)
+        """,
+    )
     path = _csv(project, "Org,Email,When\nOsprey,o@x.example,2024-02-01\n")
-    result = project.run("import", "csv", path, "--map",
-                         str(project.root / "map.toml"), "--update", *TODAY)
+    result = project.run(
+        "import",
+        "csv",
+        path,
+        "--map",
+        str(project.root / "map.toml"),
+        "--update",
+        *TODAY,
+    )
     assert result.status == 0, result
     text = (project.root / "clients/osprey.md").read_bytes().decode("utf-8")
-    assert text == ("\ufeff---\nname: Osprey\nfirst_contact: 2024-01-01\n"
-                    "stage: lead\nemail: o@x.example\n---\n\n## Log\n\n"
-                    "### 2024-01-02 call\n\n### 2024-01-05 call\n\n"
-                    "### 2024-02-01 email")
+    assert text == (
+        "\ufeff---\nname: Osprey\nfirst_contact: 2024-01-01\n"
+        "stage: lead\nemail: o@x.example\n---\n\n## Log\n\n"
+        "### 2024-01-02 call\n\n### 2024-01-05 call\n\n"
+        "### 2024-02-01 email"
+    )
 
 
 def test_a_missing_join_file_is_named(project: ProjectDir) -> None:
-    project.write("map.toml", '[join]\nfile = "accounts.csv"\non = "a"\n'
-                              '[fields]\nname = "a"\n')
+    project.write(
+        "map.toml", '[join]\nfile = "accounts.csv"\non = "a"\n[fields]\nname = "a"\n'
+    )
     path = _csv(project, "a\nAcme\n")
-    result = project.run("import", "csv", path, "--map",
-                         str(project.root / "map.toml"), *TODAY)
+    result = project.run(
+        "import", "csv", path, "--map", str(project.root / "map.toml"), *TODAY
+    )
     assert result.status == 2, result
     assert "accounts.csv (the mapping's [join]): cannot read the file" in result.err
 
@@ -379,12 +459,17 @@ def test_a_very_long_name_gets_a_short_id(project: ProjectDir) -> None:
 
 
 def test_two_groups_matching_one_client_merge_once(project: ProjectDir) -> None:
-    project.client("acme", "---\nname: Acme\nfirst_contact: 2024-01-01\n"
-                           "stage: lead\n---\n")
-    path = _csv(project, "Company,Email,Phone\nAcme,a@acme.example,1\n"
-                         "ACME Ltd,b@acme.example,2\n")
+    project.client(
+        "acme", "---\nname: Acme\nfirst_contact: 2024-01-01\nstage: lead\n---\n"
+    )
+    path = _csv(
+        project,
+        "Company,Email,Phone\nAcme,a@acme.example,1\nACME Ltd,b@acme.example,2\n",
+    )
     result = _import(project, path, "--update")
-    assert "row 2: skipped: `ACME Ltd` is already clients/acme.md (the same company " \
-           "name), and this import already merges row 1 into it" in result.out, result
+    assert (
+        "row 2: skipped: `ACME Ltd` is already clients/acme.md (the same company "
+        "name), and this import already merges row 1 into it" in result.out
+    ), result
     text = (project.root / "clients/acme.md").read_text("utf-8")
     assert "email: a@acme.example" in text and "b@acme" not in text

@@ -14,7 +14,8 @@ from crmgen.importer import ImportRefusedError, Options, plan_import
 from crmgen.loader import load_project
 from crmgen.mapping import parse_mapping
 
-MAPPING = parse_mapping("""
+MAPPING = parse_mapping(
+    """
     [fields]
     name = "Company"
     email = "Email"
@@ -24,19 +25,41 @@ MAPPING = parse_mapping("""
     first_contact = "Created"
     [defaults]
     stage = "lead"
-""".replace("\n    ", "\n"), "test mapping")
+""".replace("\n    ", "\n"),
+    "test mapping",
+)
 HEADER = ["Company", "Email", "Deal", "Stage", "Value", "Created"]
-CELL = st.one_of(st.text(max_size=12),
-                 st.sampled_from(["", "Acme", "a@x.example", "won", "lost", "1,5",
-                                  "2024-01-02", "03/04/2024", "no", '"', "\n", ";"]))
+CELL = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(
+        [
+            "",
+            "Acme",
+            "a@x.example",
+            "won",
+            "lost",
+            "1,5",
+            "2024-01-02",
+            "03/04/2024",
+            "no",
+            '"',
+            "\n",
+            ";",
+        ]
+    ),
+)
 ROWS = st.lists(st.lists(CELL, min_size=0, max_size=8), max_size=12)
 
 
-@settings(max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(rows=ROWS, delimiter=st.sampled_from([",", ";", "\t"]))
-def test_every_row_is_written_or_reported(tmp_path: Path, rows: list[list[str]],
-                                          delimiter: str) -> None:
+def test_every_row_is_written_or_reported(
+    tmp_path: Path, rows: list[list[str]], delimiter: str
+) -> None:
     stream = io.StringIO()
     writer = csv.writer(stream, delimiter=delimiter)
     writer.writerow(HEADER)

@@ -270,6 +270,28 @@ def test_missing_required_keys() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "line", "key"),
+    [
+        ("---\nname:\nfirst_contact: 2026-01-05\nstage: lead\n---\n", 2, "name"),
+        ("---\nname: A\nfirst_contact:\nstage: lead\n---\n", 3, "first_contact"),
+        ("---\nname: A\nfirst_contact: 2026-01-05\nstage:\n---\n", 4, "stage"),
+        (
+            "---\nname: A\nfirst_contact: 2026-01-05\ndeals:\n  - title: X\n"
+            "    stage:\n---\n",
+            6,
+            "stage",
+        ),
+    ],
+)
+def test_empty_required_keys_are_errors(text: str, line: int, key: str) -> None:
+    _, problems = parse(text)
+    assert (line, "error", "empty-key") in where(problems), problems
+    assert f"`{key}` is required but empty; give it a value" in [
+        p.message for p in problems
+    ]
+
+
 def test_unknown_key_suggests_the_closest_known_one() -> None:
     _, problems = parse("""
         ---

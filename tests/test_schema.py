@@ -209,9 +209,8 @@ def test_known_differences_are_still_differences(
         "---\n",
     ],
 )
-def test_empty_required_keys_pass_the_checker_but_not_the_schema(text: str) -> None:
-    # A gap in the checker (reported): an empty required key is not flagged.
-    assert verdicts(text)[:2] == (True, False)
+def test_empty_required_keys_fail_the_checker_and_the_schema(text: str) -> None:
+    assert verdicts(text)[:2] == (False, False)
 
 
 def test_schema_comes_from_the_field_table_and_config() -> None:

@@ -22,8 +22,9 @@ def test_create_all_writes_every_file(tmp_path: Path) -> None:
     create_all(tmp_path, [("clients/a.md", "A"), ("clients/sub/b.md", "B")])
     assert (tmp_path / "clients/a.md").read_text() == "A"
     assert (tmp_path / "clients/sub/b.md").read_text() == "B"
-    assert [p.name for p in (tmp_path / "clients").iterdir()
-            if p.name.startswith(".")] == []
+    assert [
+        p.name for p in (tmp_path / "clients").iterdir() if p.name.startswith(".")
+    ] == []
 
 
 def test_commit_refuses_a_file_changed_since_it_was_read(tmp_path: Path) -> None:
@@ -37,9 +38,9 @@ def test_commit_refuses_a_file_changed_since_it_was_read(tmp_path: Path) -> None
     assert not (tmp_path / "clients/new.md").exists()
 
 
-def test_a_failed_update_undoes_the_whole_import(tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch
-                                                 ) -> None:
+def test_a_failed_update_undoes_the_whole_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import crmgen.transaction as transaction
 
     (tmp_path / "a.md").write_text("A")

@@ -35,8 +35,24 @@ def test_any_list_of_text_reads_back_as_itself(items: list[str]) -> None:
 
 
 def test_yaml_11_surprises_are_quoted() -> None:
-    for text in ("no", "Yes", "off", "y", "0123", "12:30", "1e3", "null", "~",
-                 "2024-01-01", "- item", "a: b", "x #y", "@home", "", " pad"):
+    for text in (
+        "no",
+        "Yes",
+        "off",
+        "y",
+        "0123",
+        "12:30",
+        "1e3",
+        "null",
+        "~",
+        "2024-01-01",
+        "- item",
+        "a: b",
+        "x #y",
+        "@home",
+        "",
+        " pad",
+    ):
         assert not is_plain_text(text), text
         assert _read_back(text) == text
     for text in ("Harbour Dental", "O'Brien", "ann@example.com", "https://x.example"):
@@ -44,13 +60,25 @@ def test_yaml_11_surprises_are_quoted() -> None:
 
 
 def test_rendered_file_parses_with_its_deals_and_log() -> None:
-    text = render(ClientText(
-        front=[("name", "Acme"), ("tags", ["a b", "yes"]),
-               ("first_contact", dt.date(2024, 1, 2))],
-        deals=[[("title", "GTX Pro (X1)"), ("stage", "won"), ("value", 10.5),
-                ("closed_on", dt.date(2024, 2, 1))]],
-        notes="- sector: retail",
-        log=[Entry(dt.date(2024, 1, 2), "note", "created:\nyes", "Body.")]))
+    text = render(
+        ClientText(
+            front=[
+                ("name", "Acme"),
+                ("tags", ["a b", "yes"]),
+                ("first_contact", dt.date(2024, 1, 2)),
+            ],
+            deals=[
+                [
+                    ("title", "GTX Pro (X1)"),
+                    ("stage", "won"),
+                    ("value", 10.5),
+                    ("closed_on", dt.date(2024, 2, 1)),
+                ]
+            ],
+            notes="- sector: retail",
+            log=[Entry(dt.date(2024, 1, 2), "note", "created:\nyes", "Body.")],
+        )
+    )
     client, problems = parse_client("clients/acme.md", text.encode(), Config())
     assert client is not None and problems == []
     assert client.tags == ("a b", "yes")

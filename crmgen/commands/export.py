@@ -16,19 +16,28 @@ FORMATS = ("json", "csv", "vcf", "ics")
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
-        "export", help="export the clients as JSON, CSV, vCards or a calendar",
+        "export",
+        help="export the clients as JSON, CSV, vCards or a calendar",
         description="Export the project. `json` prints the model as one JSON "
-                    "document (see docs/data-json.md); `csv` one row per deal with "
-                    "the client's fields repeated (crmgen import csv --preset "
-                    "crmgen reads it back); `vcf` every client's contact as a "
-                    "vCard 4.0; `ics` the follow-up calendar, the site's "
-                    "followups.ics.")
+        "document (see docs/data-json.md); `csv` one row per deal with "
+        "the client's fields repeated (crmgen import csv --preset "
+        "crmgen reads it back); `vcf` every client's contact as a "
+        "vCard 4.0; `ics` the follow-up calendar, the site's "
+        "followups.ics.",
+    )
     parser.add_argument("format", choices=FORMATS, help="the output format")
-    parser.add_argument("-o", "--output", metavar="FILE",
-                        help="write to FILE instead of standard output")
-    parser.add_argument("--excel", action="store_true",
-                        help="csv only: a UTF-8 BOM, `;` between cells and decimal "
-                             "commas, for European spreadsheet programs")
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE instead of standard output",
+    )
+    parser.add_argument(
+        "--excel",
+        action="store_true",
+        help="csv only: a UTF-8 BOM, `;` between cells and decimal "
+        "commas, for European spreadsheet programs",
+    )
     add_today(parser)
     add_as_of(parser)
     parser.set_defaults(run=run)
@@ -45,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
         files = calendars(project.clients, project.config.title, project.today)
         text = files["followups.ics"].decode("utf-8")
     else:
-        text = json.dumps(project_document(project), indent=2,
-                          ensure_ascii=False) + "\n"
+        text = (
+            json.dumps(project_document(project), indent=2, ensure_ascii=False) + "\n"
+        )
     write_output(text, args.output)
     return 0

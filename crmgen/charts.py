@@ -25,7 +25,8 @@ PALETTE = (
     "#999999",
 )
 WIDTH, HEIGHT = 640, 300
-LEFT, RIGHT, TOP, BOTTOM = 84, 16, 34, 64
+LEFT, RIGHT, TOP, BOTTOM = 92, 16, 36, 70
+FONT = 13  # user units: at the narrowest the chart is drawn 560 px wide
 
 Format = Callable[[float | None], str]
 Range = tuple[float, float, float]  # low, middle, high (P10, P50, P90)
@@ -95,7 +96,7 @@ def _text(
 ) -> str:
     return (
         f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" '
-        f'fill="currentColor" font-size="11"{extra}>{escape(text)}</text>'
+        f'fill="currentColor" font-size="{FONT}"{extra}>{escape(text)}</text>'
     )
 
 
@@ -170,14 +171,14 @@ def _columns(chart: Chart, top: float) -> list[str]:
 
 def _category(x: float, y: float, label: str, slot: float) -> str:
     """A column's label under the axis, slanted when it is wider than its slot."""
-    if 6.5 * len(label) <= slot:
-        return _text(x, y + 14, label)
+    if 7.5 * len(label) <= slot:
+        return _text(x, y + 16, label)
     return _text(
         x,
         y + 10,
         label,
         "end",
-        f' font-size="10" transform="rotate(-35 {x:.1f} {y + 10:.1f})"',
+        f' font-size="12" transform="rotate(-35 {x:.1f} {y + 10:.1f})"',
     )
 
 
@@ -224,9 +225,9 @@ def _legend(chart: Chart) -> list[str]:
     x = LEFT
     for lane, series in enumerate(chart.series):
         colour = PALETTE[lane % len(PALETTE)]
-        parts.append(f'<rect x="{x}" y="10" width="10" height="10" fill="{colour}"/>')
+        parts.append(f'<rect x="{x}" y="9" width="11" height="11" fill="{colour}"/>')
         parts.append(_text(x + 14, 19, series.name, "start"))
-        x += 24 + 7 * len(series.name)
+        x += 26 + 8 * len(series.name)
     if chart.ranges:
         parts.append(_text(x, 19, f"| {chart.range_label}", "start"))
     return parts
@@ -291,9 +292,10 @@ def table(chart: Chart) -> Markup:
 
 
 def figure(chart: Chart) -> Markup:
-    """The chart and its table in one figure."""
+    """The chart and its table in one figure, each scrolling in its own box."""
     return Markup(
         f'<figure class="chart-figure" id="{escape(chart.key)}">'
         f"<figcaption>{escape(chart.title)}</figcaption>"
-        f"{svg(chart)}{table(chart)}</figure>"
+        f'<div class="chart-scroll" tabindex="0">{svg(chart)}</div>'
+        f'<div class="table-scroll" tabindex="0">{table(chart)}</div></figure>'
     )

@@ -70,10 +70,12 @@ def amounts(totals: Iterable[Amount], weighted: bool = False) -> str:
     return " + ".join(parts) if parts else money(0, "")
 
 
-def date(value: dt.date | None) -> str:
-    """`3 Dec 2026`: unambiguous in every country; a dash for no date."""
+def date(value: dt.date | str | None) -> str:
+    """`3 Dec 2026` from a date or an ISO date string; a dash for no date."""
     if value is None:
         return "—"
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import jinja2
@@ -11,13 +11,19 @@ from markupsafe import Markup
 from crmgen.charts import Chart, Series, figure
 from crmgen.history import StageEvent
 from crmgen.loader import Project
+from crmgen.render import money
 from crmgen.report_text import amount, percent, plain
 from crmgen.reports import report_document
 
 
-def whole(value: float | None) -> str:
-    """An axis amount without cents: `200,000`."""
-    return plain(None if value is None else f"{value:,.0f}")
+def in_currency(currency: str) -> Callable[[float | None], str]:
+    """Amounts the way the rest of the site shows them: `€7,380`."""
+    return lambda value: money(value, currency)
+
+
+def whole(currency: str) -> Callable[[float | None], str]:
+    """Axis amounts without cents: `€200,000`."""
+    return lambda value: money(None if value is None else round(value), currency)
 
 
 def count(value: float | None) -> str:
@@ -41,8 +47,8 @@ def _forecast(report: dict[str, Any]) -> list[Markup]:
                         Series("Weighted value", tuple(r["weighted"] for r in rows)),
                     ),
                     ranges=tuple((r["p10"], r["p50"], r["p90"]) for r in rows),
-                    axis_fmt=whole,
-                    fmt=amount,
+                    axis_fmt=whole(currency),
+                    fmt=in_currency(currency),
                 )
             )
         )
@@ -80,8 +86,8 @@ def _winloss(report: dict[str, Any]) -> list[Markup]:
                     y_label=f"Value won ({currency})",
                     categories=labels,
                     series=(Series("Won", value_won),),
-                    axis_fmt=whole,
-                    fmt=amount,
+                    axis_fmt=whole(currency),
+                    fmt=in_currency(currency),
                 )
             )
         )

@@ -28,7 +28,7 @@ from crmgen.reports_page import render_reports
 from crmgen.weekly import WeekOverWeek, from_files
 from crmgen.weeklypage import PAGE, render_weekly
 
-STATIC_FILES = ("site.css", "board.js", "reports.css")
+STATIC_FILES = ("site.css", "board.js", "reports.css", "icon.svg")
 # Front-matter keys the client page shows in its own places, not under "Details".
 SHOWN_ELSEWHERE = frozenset(
     {

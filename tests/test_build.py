@@ -174,10 +174,15 @@ def test_nothing_typed_becomes_active_markup(project: ProjectDir) -> None:
                     {"src": "static/board.js"},
                 ), (page, attrs)
             elif tag == "link":
-                assert attrs == {
-                    "rel": "stylesheet",
-                    "href": "../static/site.css" if "/" in page else "static/site.css",
-                }
+                static = "../static/" if "/" in page else "static/"
+                assert attrs in (
+                    {"rel": "stylesheet", "href": f"{static}site.css"},
+                    {
+                        "rel": "icon",
+                        "href": f"{static}icon.svg",
+                        "type": "image/svg+xml",
+                    },
+                ), (page, attrs)
             elif tag == "form":
                 assert attrs.get("id") == "filters", (page, attrs)
             elif tag != "meta":

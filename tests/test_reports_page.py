@@ -12,7 +12,7 @@ from conftest import ProjectDir
 from reportkit import deal_client
 
 from crmgen.loader import load_project
-from crmgen.report_text import amount
+from crmgen.render import money
 from crmgen.site import render_site
 
 
@@ -77,12 +77,16 @@ def test_forecast_on_the_page_equals_the_json(project: ProjectDir) -> None:
             if row["currency"] != currency:
                 continue
             figures = [row[k] for k in ("weighted", "p10", "p50", "p90")]
-            assert shown[row["bucket"]] == [(repr(v), amount(v)) for v in figures]
+            assert shown[row["bucket"]] == [
+                (repr(v), money(v, currency)) for v in figures
+            ]
     total = _rows(html, "forecast-total")
     for row in forecast["total"]:
         figures = [row[k] for k in ("value", "weighted", "p10", "p50", "p90")]
-        assert total[row["currency"]][1:] == [(str(v), amount(v)) for v in figures]
-    assert total["EUR"][1][1] == "1,334.55"  # 1,234.56 + 99.99, to the cent
+        assert total[row["currency"]][1:] == [
+            (str(v), money(v, row["currency"])) for v in figures
+        ]
+    assert total["EUR"][1][1] == "€1,334.55"  # 1,234.56 + 99.99, to the cent
 
 
 def test_user_text_is_escaped(project: ProjectDir) -> None:

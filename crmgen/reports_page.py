@@ -103,7 +103,7 @@ def _reasons(report: dict[str, Any]) -> list[Markup]:
     return [
         figure(
             Chart(
-                key="reasons",
+                key="reasons-lost",
                 title="Lost deals by reason",
                 x_label="Lost deals",
                 y_label="Reason",
@@ -122,7 +122,7 @@ def _funnel(report: dict[str, Any]) -> list[Markup]:
     return [
         figure(
             Chart(
-                key="funnel",
+                key="funnel-reached",
                 title="Deals that reached each stage",
                 x_label="Deals",
                 y_label="Stage",
@@ -141,7 +141,7 @@ def _activity(report: dict[str, Any]) -> list[Markup]:
     return [
         figure(
             Chart(
-                key="activity",
+                key="activity-kinds",
                 title="Log entries per week by kind",
                 x_label="ISO week",
                 y_label="Log entries",
@@ -163,7 +163,7 @@ def _calibration(report: dict[str, Any]) -> list[Markup]:
     return [
         figure(
             Chart(
-                key="calibration",
+                key="calibration-buckets",
                 title="Probability before closing against share won",
                 x_label="Probability bucket (%)",
                 y_label="Share",

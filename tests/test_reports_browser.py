@@ -35,7 +35,7 @@ def test_charts_render_with_names_and_tables(project: ProjectDir, page: Any) -> 
         assert box is not None and box["width"] > 300 and box["height"] > 100
         assert chart.get_attribute("role") == "img"
         assert chart.locator("title").first.text_content()
-        figure = chart.locator("xpath=..")
+        figure = chart.locator("xpath=ancestor::figure[1]")
         assert figure.locator("table.chart-table tbody tr").count() >= 1
     assert (
         page.get_by_role("link", name="Reports").get_attribute("aria-current") == "page"

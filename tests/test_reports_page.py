@@ -123,3 +123,9 @@ def test_long_lists_are_cut_on_the_page(
     assert table, html
     assert "no-value: 2 (the first 1 shown" in table.group(0)
     assert table.group(0).count("<tr><td>") == 1
+
+
+def test_every_id_on_the_page_is_unique(project: ProjectDir) -> None:
+    _project(project)
+    ids = re.findall(r'\sid="([^"]+)"', _render(project, "2026-06-01"))
+    assert ids and sorted(ids) == sorted(set(ids))

@@ -123,6 +123,11 @@ def _axes(chart: Chart, top: float) -> list[str]:
             )
             parts.append(_text(LEFT - 6, y + 4, tick(value), "end"))
     parts.append(_text(LEFT + plot_w / 2, HEIGHT - 6, chart.x_label))
+    if chart.horizontal:  # over the row labels, which may reach the left edge
+        parts.append(
+            _text(LEFT - 6, TOP - 4, chart.y_label, "end", ' font-weight="600"')
+        )
+        return parts
     parts.append(
         _text(
             14,

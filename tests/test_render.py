@@ -41,6 +41,7 @@ def test_amounts_in_several_currencies_are_listed_not_added() -> None:
 def test_dates_percent_and_days() -> None:
     assert date(dt.date(2026, 12, 3)) == "3 Dec 2026"
     assert date(None) == "—"
+    assert date("2026-12-01") == "1 Dec 2026"  # ISO text, as in report documents
     assert percent(60) == "60%"
     assert (days(0), days(1), days(12), days(None)) == (
         "today",

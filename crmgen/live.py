@@ -37,6 +37,7 @@ from crmgen.site import (
     render_summary_pages,
 )
 from crmgen.watch import Changes
+from crmgen.words import plural
 
 log = logging.getLogger(__name__)
 
@@ -184,8 +185,12 @@ class LiveSite:
 def describe(rebuilt: Rebuilt, changes: Changes) -> str:
     """The one line watch prints per rebuild."""
     project = rebuilt.project
-    return (
-        f"rebuilt after {changes.describe()}: {rebuilt.written} files written, "
-        f"{rebuilt.removed} removed, {project.errors} errors, "
-        f"{project.warnings} warnings in {rebuilt.seconds:.2f} s"
+    counts = ", ".join(
+        (
+            plural(rebuilt.written, "file written", "files written"),
+            plural(rebuilt.removed, "file removed", "files removed"),
+            plural(project.errors, "error"),
+            plural(project.warnings, "warning"),
+        )
     )
+    return f"rebuilt after {changes.describe()}: {counts} in {rebuilt.seconds:.2f} s"

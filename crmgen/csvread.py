@@ -27,7 +27,8 @@ class Row:
 
     number: 1-based among the data rows (the header is not counted).
     line: the physical line the row starts on; last_line where it ends.
-    values: the row's cells by header name, text exactly as read.
+    values: the row's cells by header name, text as read except that a line
+        break inside a cell (CRLF, CR or LF) is always "\\n".
     width: how many cells the row had, to report rows that do not fit the header.
     """
 
@@ -143,7 +144,7 @@ def parse_table(path: Path, text: str, encoding: str) -> Table:
         for number, cells in enumerate(reader, start=1):
             if any(cell.strip() for cell in cells):
                 values = {
-                    name: (cells[i] if i < len(cells) else "")
+                    name: (_newlines(cells[i]) if i < len(cells) else "")
                     for i, name in enumerate(header)
                 }
                 rows.append(
@@ -195,6 +196,14 @@ def _header(reader: Any, width: int, offset: int, notes: list[str]) -> tuple[str
             )
         header.append(unique)
     return tuple(header)
+
+
+def _newlines(cell: str) -> str:
+    """The cell with its line breaks as "\\n": a CRLF file's quoted cells keep
+    their CRLF (or a Mac's lone CR), which no written file should inherit."""
+    if "\r" not in cell:
+        return cell
+    return cell.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _width(cells: list[str], header: int) -> int:

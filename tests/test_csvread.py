@@ -71,3 +71,10 @@ def test_an_unclosed_quote_names_the_line_it_opens_on() -> None:
     text = 'a,b\n1,2\n3,"never closed\n' + "x,y\n" * 40000
     with pytest.raises(CsvError, match=r"line 3: .*probably never closed"):
         parse_table(Path("x.csv"), text, "utf-8")
+
+
+def test_line_breaks_inside_cells_are_read_as_newlines() -> None:
+    text = 'a;b\r\n1;"x\r\ny\rz"\r\n2;3\r\n'
+    table = parse_table(Path("x.csv"), text, "utf-8")
+    assert table.rows[0].values == {"a": "1", "b": "x\ny\nz"}
+    assert [(r.line, r.last_line) for r in table.rows] == [(2, 4), (5, 5)]

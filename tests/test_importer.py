@@ -473,3 +473,17 @@ def test_two_groups_matching_one_client_merge_once(project: ProjectDir) -> None:
     ), result
     text = (project.root / "clients/acme.md").read_text("utf-8")
     assert "email: a@acme.example" in text and "b@acme" not in text
+
+
+def test_line_breaks_in_cells_of_a_crlf_file_follow_the_written_file(
+    project: ProjectDir,
+) -> None:
+    data = (
+        "\ufeffCompany;Notes;Value\r\n"
+        'Osprey;"First line\r\nSecond line\rThird line";1.200,50\r\n'
+    ).encode("utf-8")
+    result = _import(project, _csv(project, data))
+    assert result.status == 0, result
+    written = (project.root / "clients/osprey.md").read_bytes()
+    assert b"\r" not in written, written
+    assert b"\nFirst line\nSecond line\nThird line\n" in written, written

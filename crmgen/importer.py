@@ -247,7 +247,7 @@ def _prepared(csv_path: Path, mapping: Mapping, options: Options, plan: Plan) ->
         plan.rows = len(table.rows)
         table = join_table(distinct(fitting(table, plan), plan), mapping, options, plan)
     except CsvError as error:
-        raise ImportRefusedError(f"{csv_path.name}: {error}") from None
+        raise ImportRefusedError(error.located(str(csv_path))) from None
     if table.encoding not in ("utf-8", "utf-8-sig"):
         plan.notices.append(f"{csv_path.name}: read as {table.encoding}")
     plan.notices += [f"{csv_path.name}: {note}" for note in table.notes]

@@ -487,3 +487,22 @@ def test_line_breaks_in_cells_of_a_crlf_file_follow_the_written_file(
     written = (project.root / "clients/osprey.md").read_bytes()
     assert b"\r" not in written, written
     assert b"\nFirst line\nSecond line\nThird line\n" in written, written
+
+
+def test_an_unclosed_quote_is_reported_on_the_line_it_opens(
+    project: ProjectDir,
+) -> None:
+    path = _csv(
+        project,
+        """
+        Company,Notes,Stage,Value
+        A,fine,New,1
+        B,"never closed,New,2
+        C,x,New,3
+        """,
+    )
+    result = _import(project, path)
+    assert result.status == 2, result
+    assert "in.csv:3: row 2: a quote opened here is never closed" in result.err, result
+    assert "cells but the header" not in result.out + result.err, result
+    assert _files(project) == {}

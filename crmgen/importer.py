@@ -94,10 +94,10 @@ def _verify(path: str, text: str, project: Project) -> list[Problem]:
     return problems
 
 
-def _first_contact(drafts: list[Draft], today: dt.date, plan: Plan) -> None:
-    """Clients without a first contact date get their earliest deal date, else
-    the import date; how many did is reported."""
-    fallback = 0
+def _first_contact(drafts: list[Draft], today: dt.date) -> list[Draft]:
+    """Give clients without a first contact date their earliest deal, contact
+    or log date, else the import date; returns the drafts that got the latter."""
+    fallback = []
     for draft in drafts:
         if "first_contact" in draft.client:
             continue
@@ -107,17 +107,49 @@ def _first_contact(drafts: list[Draft], today: dt.date, plan: Plan) -> None:
             for k in ("opened", "closed_on")
             if isinstance(d := deal.get(k), dt.date)
         ]
-        if dates:
-            draft.client["first_contact"] = min(dates)
-        else:
-            draft.client["first_contact"] = today
-            fallback += 1
-    if fallback:
-        clients = "1 client has" if fallback == 1 else f"{fallback} clients have"
-        plan.notices.append(
-            f"{clients} no date for `first_contact` (the rows carry "
-            f"no dates); it is set to the import date, {today}"
-        )
+        dates += [entry.date for entry in draft.log]
+        if isinstance(last := draft.client.get("last_contact"), dt.date):
+            dates.append(last)
+        draft.client["first_contact"] = min(dates, default=today)
+        if not dates:
+            fallback.append(draft)
+    return fallback
+
+
+def _date_columns(mapping: Mapping, header: tuple[str, ...]) -> list[str]:
+    """The file's columns a client's first contact date is looked for in."""
+    targets = ("first_contact", "opened", "closed_on", "last_contact")
+    read = [c for target in targets for c in mapping.columns(target)]
+    read += [spec.date for spec in mapping.log]
+    read = [c for c in dict.fromkeys(read) if c in header]
+    close = [c for c in mapping.columns("close") if c in header and c not in read]
+    words = [f"`{c}`" for c in read]
+    if close:
+        words.append(", ".join(f"`{c}`" for c in close) + " (of a won or lost deal)")
+    return words
+
+
+def _undated_notice(
+    undated: list[Draft], plan: Plan, columns: list[str], today: dt.date
+) -> None:
+    """Say how many new clients got the import date, and which columns were read."""
+    count = sum(1 for _, _, draft in plan.creates if any(draft is u for u in undated))
+    if not count:
+        return
+    clients, their = (
+        ("1 new client has", "its")
+        if count == 1
+        else (f"{count} new clients have", "their")
+    )
+    where = (
+        f"none of {their} rows has one in {', '.join(columns)}"
+        if columns
+        else "the file has none of the columns the mapping reads dates from"
+    )
+    plan.notices.append(
+        f"{clients} no date for `first_contact`: {where}; it is set to the "
+        f"import date, {today}"
+    )
 
 
 # Ids become file names, which most file systems cap at 255 bytes.
@@ -278,7 +310,9 @@ def plan_import(
             plan.skipped.append(Skip(row, str(error)))
     drafts, repeats = group_rows(datas, mapping)
     plan.skipped += [Skip(row, reason) for row, reason in repeats]
-    _first_contact(drafts, project.today, plan)
+    undated = _first_contact(drafts, project.today)
     _place(drafts, project, options, plan)
+    columns = _date_columns(mapping, table.header)
+    _undated_notice(undated, plan, columns, project.today)
     plan.skipped.sort(key=lambda skip: skip.row.number)
     return plan

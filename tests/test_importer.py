@@ -506,3 +506,60 @@ def test_an_unclosed_quote_is_reported_on_the_line_it_opens(
     assert "in.csv:3: row 2: a quote opened here is never closed" in result.err, result
     assert "cells but the header" not in result.out + result.err, result
     assert _files(project) == {}
+
+
+DEALS_MAPPING = """
+    [fields]
+    name = "Company"
+    deal_title = "Deal"
+    stage = "Stage"
+    close = "Close date"
+    first_contact = "Created"
+
+    [stages]
+    New = "lead"
+    Won = "won"
+"""
+
+
+def _import_deals(project: ProjectDir, csv_path: str, *extra: str) -> object:
+    project.write("deals.toml", DEALS_MAPPING)
+    return project.run("import", "csv", csv_path, "--map", "deals.toml", *TODAY, *extra)
+
+
+def test_clients_without_a_first_contact_are_counted_with_the_columns_read(
+    project: ProjectDir,
+) -> None:
+    path = _csv(
+        project,
+        """
+        Company,Deal,Stage,Close date
+        Open Co,Mill,New,2024-05-01
+        Won Co,Mill,Won,2024-04-01
+        Bare Co,Mill,New,
+        """,
+    )
+    result = _import_deals(project, path)
+    assert result.status == 0, result
+    assert (
+        "notice: 2 new clients have no date for `first_contact`: none of their "
+        "rows has one in `Close date` (of a won or lost deal); it is set to the "
+        "import date, 2026-12-03" in result.out
+    ), result
+    assert "carry no dates" not in result.out, result
+    assert _client(project, "won-co")["first_contact"] == "2024-04-01"
+    assert _client(project, "open-co")["first_contact"] == "2026-12-03"
+    text = (project.root / "clients/open-co.md").read_text("utf-8")
+    assert "expected_close: 2024-05-01" in text, text
+
+
+def test_no_first_contact_notice_when_no_client_is_created(
+    project: ProjectDir,
+) -> None:
+    path = _csv(project, "Company,Deal,Stage,Close date\nA,Mill,New,\nB,Mill,New,\n")
+    first = _import_deals(project, path)
+    assert "2 new clients have no date for `first_contact`" in first.out, first
+    for extra in ((), ("--update",)):
+        again = _import_deals(project, path, *extra)
+        assert "created 0 clients" in again.out, again
+        assert "no date for `first_contact`" not in again.out, again

@@ -13,6 +13,7 @@ from crmgen.csvread import CsvError, Table, read_table
 from crmgen.dedupe import Identity, Index
 from crmgen.grouping import Draft, group_rows
 from crmgen.ids import is_valid_id, slugify
+from crmgen.importnotices import date_columns, lost_reasons_notice, undated_notice
 from crmgen.importplan import ImportRefusedError, Options, Plan, Skip
 from crmgen.importrows import RowError, RowReader
 from crmgen.importtable import (
@@ -114,42 +115,6 @@ def _first_contact(drafts: list[Draft], today: dt.date) -> list[Draft]:
         if not dates:
             fallback.append(draft)
     return fallback
-
-
-def _date_columns(mapping: Mapping, header: tuple[str, ...]) -> list[str]:
-    """The file's columns a client's first contact date is looked for in."""
-    targets = ("first_contact", "opened", "closed_on", "last_contact")
-    read = [c for target in targets for c in mapping.columns(target)]
-    read += [spec.date for spec in mapping.log]
-    read = [c for c in dict.fromkeys(read) if c in header]
-    close = [c for c in mapping.columns("close") if c in header and c not in read]
-    words = [f"`{c}`" for c in read]
-    if close:
-        words.append(", ".join(f"`{c}`" for c in close) + " (of a won or lost deal)")
-    return words
-
-
-def _undated_notice(
-    undated: list[Draft], plan: Plan, columns: list[str], today: dt.date
-) -> None:
-    """Say how many new clients got the import date, and which columns were read."""
-    count = sum(1 for _, _, draft in plan.creates if any(draft is u for u in undated))
-    if not count:
-        return
-    clients, their = (
-        ("1 new client has", "its")
-        if count == 1
-        else (f"{count} new clients have", "their")
-    )
-    where = (
-        f"none of {their} rows has one in {', '.join(columns)}"
-        if columns
-        else "the file has none of the columns the mapping reads dates from"
-    )
-    plan.notices.append(
-        f"{clients} no date for `first_contact`: {where}; it is set to the "
-        f"import date, {today}"
-    )
 
 
 # Ids become file names, which most file systems cap at 255 bytes.
@@ -312,7 +277,7 @@ def plan_import(
     plan.skipped += [Skip(row, reason) for row, reason in repeats]
     undated = _first_contact(drafts, project.today)
     _place(drafts, project, options, plan)
-    columns = _date_columns(mapping, table.header)
-    _undated_notice(undated, plan, columns, project.today)
+    undated_notice(undated, plan, date_columns(mapping, table.header), project.today)
+    lost_reasons_notice(plan, project)
     plan.skipped.sort(key=lambda skip: skip.row.number)
     return plan

@@ -563,3 +563,44 @@ def test_no_first_contact_notice_when_no_client_is_created(
         again = _import_deals(project, path, *extra)
         assert "created 0 clients" in again.out, again
         assert "no date for `first_contact`" not in again.out, again
+
+
+LOST_REASON = """\
+    lost_reason = "Reason"
+
+    [stages]"""
+
+
+def test_unlisted_lost_reasons_are_named_with_the_line_for_crmgen_toml(
+    project: ProjectDir,
+) -> None:
+    project.write("crmgen.toml", 'lost_reasons = ["price", "timing"]\n')
+    mapping = DEALS_MAPPING.replace('Won = "won"', 'Lost = "lost"')
+    project.write("lost.toml", mapping.replace("    [stages]", LOST_REASON))
+    path = _csv(
+        project,
+        """
+        Company,Deal,Stage,Close date,Reason
+        A,Mill,Lost,2024-05-01,price
+        B,Mill,Lost,2024-05-01,
+        C,Mill,Lost,2024-05-02,
+        D,Mill,Lost,2024-05-03,Budget "cut"
+        E,Mill,New,,
+        """,
+    )
+    args = ("import", "csv", path, "--map", "lost.toml", *TODAY)
+    result = project.run(*args)
+    assert result.status == 0, result
+    line = 'lost_reasons = ["price", "timing", "not recorded", "Budget \\"cut\\""]'
+    notices = [n for n in result.out.splitlines() if "lost_reasons" in n]
+    assert notices == [
+        "notice: 3 lost deals have a reason crmgen.toml's `lost_reasons` does "
+        "not list: 'not recorded' (2), 'Budget \"cut\"' (1); `crmgen check` "
+        f"warns on each until crmgen.toml says: {line}"
+    ], result
+
+    project.write("crmgen.toml", line + "\n")
+    check = project.run("check", *TODAY)
+    assert check.status == 0 and "lost reason" not in check.out, check
+    again = project.run(*args, "--update")
+    assert "lost_reasons" not in again.out, again

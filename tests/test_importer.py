@@ -604,3 +604,30 @@ def test_unlisted_lost_reasons_are_named_with_the_line_for_crmgen_toml(
     assert check.status == 0 and "lost reason" not in check.out, check
     again = project.run(*args, "--update")
     assert "lost_reasons" not in again.out, again
+
+
+def test_update_writes_a_cells_line_breaks_as_the_files_own(
+    project: ProjectDir,
+) -> None:
+    original = (
+        b"---\r\nname: Osprey\r\nfirst_contact: 2024-01-01\r\nstage: lead\r\n---\r\n"
+    )
+    project.client("osprey", original)
+    project.write(
+        "map.toml",
+        """
+        [fields]
+        name = "Org"
+        [[log]]
+        date = "When"
+        summary = "call"
+        body = ["Said"]
+        """,
+    )
+    path = _csv(project, b'Org;When;Said\r\nOsprey;2024-02-03;"one\r\ntwo\rthree"\r\n')
+    result = project.run("import", "csv", path, "--map", "map.toml", "--update", *TODAY)
+    assert result.status == 0, result
+    text = (project.root / "clients/osprey.md").read_bytes()
+    assert text.startswith(original), text
+    assert b"note\r\none\r\ntwo\r\nthree\r\n" in text, text
+    assert text.count(b"\r") == text.count(b"\r\n"), text

@@ -6,7 +6,7 @@ import argparse
 import json
 
 from crmgen.calendar import calendars
-from crmgen.commands.base import add_today, project_root, write_output
+from crmgen.commands.base import UsageError, add_today, project_root, write_output
 from crmgen.commands.history_options import add_as_of, load
 from crmgen.document import project_document
 from crmgen.exports import export_csv, export_vcf
@@ -44,6 +44,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.excel and args.format != "csv":
+        raise UsageError(f"--excel applies to csv only, not {args.format}")
     project = load(args, project_root(args))
     if args.format == "csv":
         text = export_csv(project, excel=args.excel)

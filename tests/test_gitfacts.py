@@ -64,8 +64,6 @@ def test_moves_no_entry_records_become_git_events(repo: GitProject) -> None:
         )
         for m in moves
     ] == [
-        ("acme", "Acme", D(2026, 9, 1), None, "lead", None, None, "git"),
-        ("beta", "Espresso", D(2026, 9, 1), None, "lead", None, None, "git"),
         ("acme", "Acme", D(2026, 9, 10), "lead", "qualified", 25, 55, "git"),
         ("beta", "Espresso", D(2026, 9, 10), "lead", "proposal", None, None, "git"),
     ]
@@ -81,12 +79,12 @@ def test_without_git_there_are_none(repo: GitProject) -> None:
 def test_reports_count_the_moves_of_each_source(repo: GitProject) -> None:
     result = repo.run("report", "funnel", "--json", "--today", "2026-09-30")
     assert result.status == 0, result
-    assert json.loads(result.out)["stage_moves"] == {"log": 1, "git": 4}
+    assert json.loads(result.out)["stage_moves"] == {"log": 1, "git": 2}
     plain = repo.run("--no-git", "report", "funnel", "--json", "--today", "2026-09-30")
     assert json.loads(plain.out)["stage_moves"] == {"log": 1, "git": 0}
     text = repo.run("report", "funnel", "--today", "2026-09-30")
     assert (
-        "Stage moves in the history: 1 from `stage` log entries, 4 recovered from git"
+        "Stage moves in the history: 1 from `stage` log entries, 2 recovered from git"
         in text.out
     ), text
 
@@ -96,7 +94,7 @@ def test_the_site_reports_page_uses_them(repo: GitProject, tmp_path: Path) -> No
     result = repo.run("build", "--today", "2026-09-30", "--out", str(out))
     assert result.status == 0, result
     page = (out / "reports.html").read_text()
-    assert "1 from <code>stage</code> log entries, 4 recovered from git" in page
+    assert "1 from <code>stage</code> log entries, 2 recovered from git" in page
 
 
 def test_reports_as_of_a_date_read_history_up_to_then(repo: GitProject) -> None:
@@ -104,7 +102,7 @@ def test_reports_as_of_a_date_read_history_up_to_then(repo: GitProject) -> None:
     assert result.status == 0, result
     document = json.loads(result.out)
     assert document["today"] == "2026-09-15"
-    assert document["stage_moves"] == {"log": 0, "git": 4}
+    assert document["stage_moves"] == {"log": 0, "git": 2}
 
 
 def test_watch_and_serve_read_the_history_again_after_a_commit(
@@ -118,14 +116,14 @@ def test_watch_and_serve_read_the_history_again_after_a_commit(
     weekly = (out / "weekly.html").read_text()
     assert "From git history" in weekly
     assert (
-        "1 from <code>stage</code> log entries, 4 recovered from git"
+        "1 from <code>stage</code> log entries, 2 recovered from git"
         in (out / "reports.html").read_text()
     )
     repo.client("beta", beta("negotiation"))
     repo.commit("beta negotiating", "2026-09-29T09:00:00+00:00")
     live.update(Changes(clients={"clients/beta.md"}))
     assert (
-        "1 from <code>stage</code> log entries, 5 recovered from git"
+        "1 from <code>stage</code> log entries, 3 recovered from git"
         in (out / "reports.html").read_text()
     )
     plain = LiveSite(repo.root, D(2026, 9, 30), tmp_path / "plain", use_git=False)

@@ -9,7 +9,8 @@ import pytest
 from gitproject import GitProject
 
 from crmgen.loader import load_project
-from crmgen.weekly import Tally, WeekOverWeek, weekly
+from crmgen.weekly import Tally, WeekOverWeek
+from crmgen.weeklygit import weekly
 
 
 def client(

@@ -219,8 +219,8 @@ def deal_changes(
     commits = gitrepo.history(root, rev, (CLIENTS_DIR,))
     if gitrepo.is_shallow(root):
         log.warning(
-            "this clone is shallow: history starts at its oldest commit, where "
-            "every deal looks new (fetch with --unshallow for the whole history)"
+            "this clone is shallow: history starts at its oldest commit "
+            "(fetch with --unshallow for the whole history)"
         )
     files = chains(commits)
     reader = Reader(root, config)

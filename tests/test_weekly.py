@@ -335,3 +335,19 @@ def test_the_same_files_alone(weeks_repo: GitProject) -> None:
         ("2026-W42", "total", {"won": 1, "won EUR": 6000.0}),
         ("2026-W43", "total", {"forward": 1}),
     ]
+
+
+def test_a_close_without_closed_on_counts_on_its_commit(tmp_path: Path) -> None:
+    project = GitProject(tmp_path / "p")
+    project.client("acme", client("Acme", "ann", "2026-09-01", "proposal", 700))
+    project.commit("start", "2026-10-06T10:00:00+00:00")
+    project.client("acme", client("Acme", "ann", "2026-09-01", "won", 700))
+    project.commit("won, no closed_on", "2026-10-14T10:00:00+00:00")
+    loaded = load_project(project.root, dt.date(2026, 10, 21))
+    with_git = weekly(loaded, use_git=True, weeks=2)
+    assert [row for row in table(with_git) if row[1] == "total"] == [
+        ("2026-W42", "total", {"won": 1, "won EUR": 700.0}),
+        ("2026-W43", "total", {}),
+    ]
+    files_alone = weekly(loaded, use_git=False, weeks=2)
+    assert [counts(week.total) for week in files_alone.weeks] == [{}, {}]

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 from crmgen.calendar import calendars
 from crmgen.commands.base import UsageError, add_today, project_root, write_output
 from crmgen.commands.history_options import add_as_of, load
-from crmgen.document import project_document
+from crmgen.document import document_text
 from crmgen.exports import export_csv, export_vcf
 
 FORMATS = ("json", "csv", "vcf", "ics")
@@ -56,8 +55,6 @@ def run(args: argparse.Namespace) -> int:
         files = calendars(project.clients, project.config.title, project.today)
         text = files["followups.ics"].decode("utf-8")
     else:
-        text = (
-            json.dumps(project_document(project), indent=2, ensure_ascii=False) + "\n"
-        )
+        text = document_text(project)
     write_output(text, args.output)
     return 0

@@ -62,6 +62,30 @@ def _event(client: Client, stamp: dt.datetime) -> icalendar.Event:
     return event
 
 
+# Each event's text, by everything it shows: a rebuild after one edit
+# serialises only the events that changed (icalendar is slow at scale).
+_EVENTS: dict[tuple[object, ...], bytes] = {}
+
+
+def _event_text(client: Client, stamp: dt.datetime) -> bytes:
+    """The event's lines, `BEGIN:VEVENT` to `END:VEVENT`, from the cache if seen."""
+    key = (
+        client.id,
+        client.name,
+        client.text("phone"),
+        client.text("email"),
+        client.owner,
+        client.next_follow_up,
+        stamp,
+    )
+    text = _EVENTS.get(key)
+    if text is None:
+        if len(_EVENTS) > 200_000:
+            _EVENTS.clear()
+        text = _EVENTS[key] = _event(client, stamp).to_ical()
+    return text
+
+
 def calendar(clients: Iterable[Client], title: str, today: dt.date) -> bytes:
     """An ICS file with an event per open client that has a follow-up date."""
     cal = icalendar.Calendar()
@@ -71,10 +95,16 @@ def calendar(clients: Iterable[Client], title: str, today: dt.date) -> bytes:
     cal.add("x-wr-calname", title)
     stamp = dt.datetime.combine(today, dt.time(), tzinfo=dt.UTC)
     chosen = [c for c in clients if c.is_open and c.next_follow_up is not None]
-    for client in sorted(chosen, key=lambda c: (c.next_follow_up, c.id)):
-        cal.add_component(_event(client, stamp))
-    data: bytes = cal.to_ical()
-    return data
+    events = b"".join(
+        _event_text(client, stamp)
+        for client in sorted(chosen, key=lambda c: (c.next_follow_up, c.id))
+    )
+    # The calendar's own lines end with END:VCALENDAR; the events go before it,
+    # exactly where icalendar would put its sub-components.
+    head: bytes = cal.to_ical()
+    end = b"END:VCALENDAR\r\n"
+    assert head.endswith(end)
+    return head[: -len(end)] + events + end
 
 
 def calendars(

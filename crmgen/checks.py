@@ -7,6 +7,7 @@ look at a client as a whole, with the project's configuration and today's date.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Callable, Iterator
 
 from crmgen.config import Config
@@ -121,12 +122,14 @@ def known_kinds(client: Client, config: Config, today: dt.date) -> Iterator[Prob
     """Every log entry's kind is one the project knows."""
     for entry in client.log:
         if entry.kind not in config.kinds:
+            close = difflib.get_close_matches(entry.kind, config.kinds, n=1)
+            hint = f"did you mean `{close[0]}`? " if close else ""
             yield Problem(
                 client.path,
                 entry.line,
                 "warning",
                 "unknown-kind",
-                f"unknown log kind `{entry.kind}`; expected one of "
+                f"unknown log kind `{entry.kind}`; {hint}expected one of "
                 f"{', '.join(config.kinds)}",
             )
 

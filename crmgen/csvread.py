@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,8 +18,25 @@ SNIFF_ROWS = 50
 MAX_PREAMBLE = 10
 
 
+# A line break as csv (through io's universal newlines) counts lines.
+_BREAK = re.compile(r"\r\n|\r|\n")
+# A quoted cell that closes: doubled quotes inside; possessive, so `"a""` is open.
+_QUOTED = re.compile(r'"(?:[^"]|"")*+"')
+
+
 class CsvError(Exception):
-    """A CSV file that cannot be read at all (not a bad row: a bad file)."""
+    """A CSV file that cannot be read at all (not a bad row: a bad file).
+
+    line: the file's line the trouble starts on, when there is one.
+    """
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
+    def located(self, name: str) -> str:
+        """`name:line: message`, or `name: message` without a line."""
+        return f"{name}:{self.line}: {self}" if self.line else f"{name}: {self}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +45,8 @@ class Row:
 
     number: 1-based among the data rows (the header is not counted).
     line: the physical line the row starts on; last_line where it ends.
-    values: the row's cells by header name, text exactly as read.
+    values: the row's cells by header name, text as read except that a line
+        break inside a cell (CRLF, CR or LF) is always "\\n".
     width: how many cells the row had, to report rows that do not fit the header.
     """
 
@@ -135,33 +154,75 @@ def parse_table(path: Path, text: str, encoding: str) -> Table:
             reader, _usual_width(_first_rows(body, delimiter))[0], offset, notes
         )
     except csv.Error as error:
-        raise CsvError(f"line {reader.line_num + offset}: {error}") from None
+        raise CsvError(str(error), reader.line_num + offset) from None
+    rows = _rows(reader, header, body, delimiter, offset)
+    return Table(path, header, tuple(rows), encoding, delimiter, tuple(notes))
+
+
+def _rows(
+    reader: Any, header: tuple[str, ...], body: str, delimiter: str, offset: int
+) -> list[Row]:
+    """The data rows after the header; raises CsvError for a quote never closed
+    (csv would read the rest of the file into one cell) or a broken row."""
     rows: list[Row] = []
-    start = reader.line_num + 1
+    number, start, last = 0, reader.line_num + 1, 0
     try:
         # Blank rows are skipped but counted, so numbers match the spreadsheet's.
         for number, cells in enumerate(reader, start=1):
             if any(cell.strip() for cell in cells):
                 values = {
-                    name: (cells[i] if i < len(cells) else "")
+                    name: (_newlines(cells[i]) if i < len(cells) else "")
                     for i, name in enumerate(header)
                 }
-                rows.append(
-                    Row(
-                        number,
-                        start + offset,
-                        reader.line_num + offset,
-                        values,
-                        _width(cells, len(header)),
-                    )
-                )
-            start = reader.line_num + 1
+                end = reader.line_num + offset
+                width = _width(cells, len(header))
+                rows.append(Row(number, start + offset, end, values, width))
+            last, start = start, reader.line_num + 1
     except csv.Error as error:
+        _check_quotes(body, start, delimiter, offset, number + 1)
+        raise CsvError(f"row {number + 1}: {error}", start + offset) from None
+    if last:
+        _check_quotes(body, last, delimiter, offset, number)
+    return rows
+
+
+def _check_quotes(body: str, line: int, delimiter: str, offset: int, row: int) -> None:
+    """Raise CsvError naming the line of a quote that opens a cell of the record
+    starting on body line `line` and is never closed."""
+    opened = _unclosed_quote(body, line, delimiter)
+    if opened is not None:
         raise CsvError(
-            f"line {start + offset}: {error}; a quote that opens a cell "
-            f"on this line is probably never closed"
-        ) from None
-    return Table(path, header, tuple(rows), encoding, delimiter, tuple(notes))
+            f"row {row}: a quote opened here is never closed", opened + offset
+        )
+
+
+def _unclosed_quote(body: str, line: int, delimiter: str) -> int | None:
+    """The body line of a quote that opens a cell on or after line `line` and
+    never closes, read as csv reads: only a quote that starts a cell opens one."""
+    pos = start = _line_start(body, line)
+    field_end = re.compile(f"[{re.escape(delimiter)}\r\n]")
+    while pos < len(body):
+        if body[pos] == '"':
+            closed = _QUOTED.match(body, pos)
+            if closed is None:
+                return line + len(_BREAK.findall(body, start, pos))
+            pos = closed.end()
+        found = field_end.search(body, pos)
+        if found is None:
+            return None
+        pos = found.end()
+    return None
+
+
+def _line_start(body: str, line: int) -> int:
+    """Where the body's line `line` (1-based) starts."""
+    pos = 0
+    for _ in range(line - 1):
+        found = _BREAK.search(body, pos)
+        if found is None:
+            return len(body)
+        pos = found.end()
+    return pos
 
 
 def _header(reader: Any, width: int, offset: int, notes: list[str]) -> tuple[str, ...]:
@@ -195,6 +256,14 @@ def _header(reader: Any, width: int, offset: int, notes: list[str]) -> tuple[str
             )
         header.append(unique)
     return tuple(header)
+
+
+def _newlines(cell: str) -> str:
+    """The cell with its line breaks as "\\n": a CRLF file's quoted cells keep
+    their CRLF (or a Mac's lone CR), which no written file should inherit."""
+    if "\r" not in cell:
+        return cell
+    return cell.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _width(cells: list[str], header: int) -> int:

@@ -4,6 +4,8 @@ site's data.json holds. Its schema is documented in docs/data-json.md."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Callable
 from typing import Any
 
 from crmgen.derive import facts
@@ -84,6 +86,36 @@ def client_document(client: Client, project: Project) -> dict[str, Any]:
 
 def project_document(project: Project) -> dict[str, Any]:
     """The whole model: version, today, configuration summary, clients, problems."""
+    document = _frame(project)
+    document["clients"] = [client_document(c, project) for c in project.clients]
+    return document
+
+
+def client_text(client: Client, project: Project) -> str:
+    """One client's JSON as it sits in the document's `clients` list."""
+    text = json.dumps(client_document(client, project), indent=2, ensure_ascii=False)
+    return text.replace("\n", "\n    ")
+
+
+def document_text(
+    project: Project, text_of: Callable[[Client], str] | None = None
+) -> str:
+    """The document as indented JSON, the same bytes as dumping project_document;
+    text_of may serve each client's text from a cache."""
+    frame = json.dumps(_frame(project), indent=2, ensure_ascii=False)
+    texts = [
+        text_of(c) if text_of is not None else client_text(c, project)
+        for c in project.clients
+    ]
+    listed = "[\n    " + ",\n    ".join(texts) + "\n  ]" if texts else "[]"
+    # The frame holds `"clients": []` as a placeholder for the list.
+    return (
+        frame.replace('\n  "clients": [],\n', f'\n  "clients": {listed},\n', 1) + "\n"
+    )
+
+
+def _frame(project: Project) -> dict[str, Any]:
+    """The document with an empty client list."""
     config = project.config
     return {
         "version": VERSION,
@@ -98,6 +130,6 @@ def project_document(project: Project) -> dict[str, Any]:
             }
             for s in config.stages
         ],
-        "clients": [client_document(client, project) for client in project.clients],
+        "clients": [],
         "problems": [problem.as_json() for problem in project.problems],
     }

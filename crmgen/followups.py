@@ -14,6 +14,11 @@ from crmgen.totals import Amount, primary_weighted, totals
 WEEK = 7
 
 
+# A section of thousands of rows would make the page tens of megabytes; past
+# this many, rows are listed by name only, folded away until asked for.
+SECTION_LIMIT = 200
+
+
 @dataclass(frozen=True, slots=True)
 class Row:
     """An open client on the report with its open deals and their totals."""
@@ -32,6 +37,16 @@ class Section:
     title: str
     hint: str
     rows: tuple[Row, ...]
+
+    @property
+    def first(self) -> tuple[Row, ...]:
+        """The rows shown in full: the first SECTION_LIMIT."""
+        return self.rows[:SECTION_LIMIT]
+
+    @property
+    def rest(self) -> tuple[Row, ...]:
+        """The rows beyond SECTION_LIMIT, listed briefly and folded away."""
+        return self.rows[SECTION_LIMIT:]
 
 
 def _most_valuable(row: Row) -> tuple[float, float, str, str]:

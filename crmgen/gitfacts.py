@@ -7,11 +7,17 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from crmgen import gitrepo
-from crmgen.githistory import DealChange, read_changes, unlogged
+from crmgen.githistory import (
+    DealChange,
+    read_changes,
+    title_today,
+    unlogged,
+    until,
+)
 from crmgen.history import StageEvent
 from crmgen.loader import Project
-from crmgen.model import Client
-from crmgen.weekly import WeekOverWeek, from_changes
+from crmgen.weekly import WeekOverWeek
+from crmgen.weeklygit import from_changes
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,27 +32,23 @@ class GitFacts:
     weekly: WeekOverWeek
 
 
-def _title(client: Client, change: DealChange) -> str | None:
-    """The deal's title today: the only deal of a one-deal client, else by title."""
-    if change.key is None:
-        one = "deals" not in client.front_matter and len(client.deals) == 1
-        return client.deals[0].title if one else None
-    return change.key if any(d.title == change.key for d in client.deals) else None
-
-
 def stage_events(
     project: Project, changes: Iterable[DealChange]
 ) -> Iterator[StageEvent]:
-    """The unlogged stage moves of today's deals, oldest first, each with a
-    probability change made in the same commit."""
+    """The unlogged stage moves of today's deals up to today, oldest first, each
+    with a probability change made in the same commit.
+
+    Only moves between two committed versions count: a deal's first version
+    says which stage it was in, never when it entered that stage.
+    """
     clients = {client.id: client for client in project.clients}
-    found = unlogged(tuple(changes))
+    found = unlogged(until(changes, project.today))
     odds = {(c.commit, c.client, c.key): c for c in found if c.field == "probability"}
     for change in found:
         client = clients.get(change.client)
-        if client is None or change.field != "stage" or change.after is None:
+        if client is None or not change.is_move:
             continue
-        title = _title(client, change)
+        title = title_today(client, change)
         if title is None:
             continue
         chance = odds.get((change.commit, change.client, change.key))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,12 +29,15 @@ class DealChange:
         a one-deal client (whose title is its name and may change).
     field: one of TRACKED. A deal that appears is a "stage" change from None; one
         that disappears (or whose file is deleted) a "stage" change to None.
+        Neither is a stage move: git cannot say when the deal entered its stage.
     before/after: the values; dates as dates, probability in percent.
     date: the commit's author date, in the author's own time zone.
     commit: the full commit id, or "" for the uncommitted working tree.
     logged: whether a `stage` log entry in the newer version records the change.
     owner: the client's owner in the newer version (the older one if deleted).
     value/currency: the deal's value in the newer version (older if removed).
+    initial: whether the change comes from the oldest commit read, where the
+        history starts (every deal appears there, whenever it was really added).
     """
 
     client: str
@@ -49,6 +52,17 @@ class DealChange:
     owner: str | None = None
     value: float | None = None
     currency: str = ""
+    initial: bool = False
+
+    @property
+    def appeared(self) -> bool:
+        """Whether the deal first shows up here (a new file or a new deal)."""
+        return self.field == "stage" and self.before is None and self.after is not None
+
+    @property
+    def is_move(self) -> bool:
+        """Whether this is a stage move between two committed versions."""
+        return self.field == "stage" and None not in (self.before, self.after)
 
     @property
     def pushed_out(self) -> bool:
@@ -84,6 +98,8 @@ class _Ledger:
         to a week after `day` records the difference; the closest one is used."""
         if self.client is None or diff.field not in ("stage", "probability"):
             return False
+        if None in (diff.before, diff.after) and diff.field == "stage":
+            return False  # a deal appearing or going away is no move to record
         late = day + dt.timedelta(days=LATE_ENTRY_DAYS)
         early = since - dt.timedelta(days=1) if since is not None else dt.date.min
         fitting = [
@@ -156,8 +172,13 @@ class Reader:
         return self.cache[(version.blob, version.path)]
 
 
-def chain_changes(chain: list[Version], reader: Reader) -> Iterator[DealChange]:
-    """The changes of one file's chain, oldest first; broken versions skipped."""
+def chain_changes(
+    chain: list[Version], reader: Reader, oldest: str = ""
+) -> Iterator[DealChange]:
+    """The changes of one file's chain, oldest first; broken versions skipped.
+
+    oldest: the id of the oldest commit read, whose changes are `initial`.
+    """
     client_id = chain[-1].path.rsplit("/", 1)[-1][:-3]
     readable = [
         (version, None if version.blob is None else reader.client(version))
@@ -186,6 +207,7 @@ def chain_changes(chain: list[Version], reader: Reader) -> Iterator[DealChange]:
                 owner,
                 diff.deal.value,
                 diff.deal.currency,
+                version.commit.id == oldest,
             )
         previous, since = current, day
 
@@ -197,13 +219,16 @@ def deal_changes(
     commits = gitrepo.history(root, rev, (CLIENTS_DIR,))
     if gitrepo.is_shallow(root):
         log.warning(
-            "this clone is shallow: history starts at its oldest commit, where "
-            "every deal looks new (fetch with --unshallow for the whole history)"
+            "this clone is shallow: history starts at its oldest commit "
+            "(fetch with --unshallow for the whole history)"
         )
     files = chains(commits)
     reader = Reader(root, config)
     reader.prepare([version for chain in files for version in chain])
-    changes = [change for chain in files for change in chain_changes(chain, reader)]
+    oldest = commits[0].id if commits else ""
+    changes = [
+        change for chain in files for change in chain_changes(chain, reader, oldest)
+    ]
     log.info(
         "read %d deal changes from %d commits of %d client files",
         len(changes),
@@ -225,6 +250,20 @@ def read_changes(
     except gitrepo.GitError as error:
         log.warning("cannot read git history (%s); using the files alone", error)
         return None
+
+
+def until(changes: Iterable[DealChange], today: dt.date) -> tuple[DealChange, ...]:
+    """The changes dated on or before today: a project's today ends its history."""
+    return tuple(change for change in changes if change.date <= today)
+
+
+def title_today(client: Client, change: DealChange) -> str | None:
+    """The title today of the deal a change concerns, None when it is gone: the
+    only deal of a one-deal client, else the deal of that title."""
+    if change.key is None:
+        one = "deals" not in client.front_matter and len(client.deals) == 1
+        return client.deals[0].title if one else None
+    return change.key if any(d.title == change.key for d in client.deals) else None
 
 
 def unlogged(changes: tuple[DealChange, ...]) -> tuple[DealChange, ...]:

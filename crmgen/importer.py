@@ -13,6 +13,7 @@ from crmgen.csvread import CsvError, Table, read_table
 from crmgen.dedupe import Identity, Index
 from crmgen.grouping import Draft, group_rows
 from crmgen.ids import is_valid_id, slugify
+from crmgen.importnotices import date_columns, lost_reasons_notice, undated_notice
 from crmgen.importplan import ImportRefusedError, Options, Plan, Skip
 from crmgen.importrows import RowError, RowReader
 from crmgen.importtable import (
@@ -94,10 +95,10 @@ def _verify(path: str, text: str, project: Project) -> list[Problem]:
     return problems
 
 
-def _first_contact(drafts: list[Draft], today: dt.date, plan: Plan) -> None:
-    """Clients without a first contact date get their earliest deal date, else
-    the import date; how many did is reported."""
-    fallback = 0
+def _first_contact(drafts: list[Draft], today: dt.date) -> list[Draft]:
+    """Give clients without a first contact date their earliest deal, contact
+    or log date, else the import date; returns the drafts that got the latter."""
+    fallback = []
     for draft in drafts:
         if "first_contact" in draft.client:
             continue
@@ -107,17 +108,13 @@ def _first_contact(drafts: list[Draft], today: dt.date, plan: Plan) -> None:
             for k in ("opened", "closed_on")
             if isinstance(d := deal.get(k), dt.date)
         ]
-        if dates:
-            draft.client["first_contact"] = min(dates)
-        else:
-            draft.client["first_contact"] = today
-            fallback += 1
-    if fallback:
-        clients = "1 client has" if fallback == 1 else f"{fallback} clients have"
-        plan.notices.append(
-            f"{clients} no date for `first_contact` (the rows carry "
-            f"no dates); it is set to the import date, {today}"
-        )
+        dates += [entry.date for entry in draft.log]
+        if isinstance(last := draft.client.get("last_contact"), dt.date):
+            dates.append(last)
+        draft.client["first_contact"] = min(dates, default=today)
+        if not dates:
+            fallback.append(draft)
+    return fallback
 
 
 # Ids become file names, which most file systems cap at 255 bytes.
@@ -247,7 +244,7 @@ def _prepared(csv_path: Path, mapping: Mapping, options: Options, plan: Plan) ->
         plan.rows = len(table.rows)
         table = join_table(distinct(fitting(table, plan), plan), mapping, options, plan)
     except CsvError as error:
-        raise ImportRefusedError(f"{csv_path.name}: {error}") from None
+        raise ImportRefusedError(error.located(str(csv_path))) from None
     if table.encoding not in ("utf-8", "utf-8-sig"):
         plan.notices.append(f"{csv_path.name}: read as {table.encoding}")
     plan.notices += [f"{csv_path.name}: {note}" for note in table.notes]
@@ -278,7 +275,9 @@ def plan_import(
             plan.skipped.append(Skip(row, str(error)))
     drafts, repeats = group_rows(datas, mapping)
     plan.skipped += [Skip(row, reason) for row, reason in repeats]
-    _first_contact(drafts, project.today, plan)
+    undated = _first_contact(drafts, project.today)
     _place(drafts, project, options, plan)
+    undated_notice(undated, plan, date_columns(mapping, table.header), project.today)
+    lost_reasons_notice(plan, project)
     plan.skipped.sort(key=lambda skip: skip.row.number)
     return plan

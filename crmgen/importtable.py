@@ -76,9 +76,8 @@ def join_table(table: Table, mapping: Mapping, options: Options, plan: Plan) -> 
     try:
         other = read_table(table.path.parent / join.file, options.encoding)
     except CsvError as error:
-        raise ImportRefusedError(
-            f"{join.file} (the mapping's [join]): {error}"
-        ) from None
+        where = f"{join.file}:{error.line}" if error.line else join.file
+        raise ImportRefusedError(f"{where} (the mapping's [join]): {error}") from None
     if join.key not in other.header:
         raise ImportRefusedError(
             f"{other.path.name} has no column `{join.key}` to join on"

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from crmgen.build import check_output, clean_leftovers, output_folder, swap_in
 from crmgen.config import load_config
+from crmgen.document import client_text
 from crmgen.files import write_atomic
 from crmgen.gitfacts import HistoryCache
 from crmgen.loader import (
@@ -27,6 +28,7 @@ from crmgen.loader import (
     read_client,
     resolve_today,
 )
+from crmgen.model import Client
 from crmgen.render import environment, static_source
 from crmgen.site import (
     STATIC_FILES,
@@ -37,6 +39,7 @@ from crmgen.site import (
     render_summary_pages,
 )
 from crmgen.watch import Changes
+from crmgen.words import plural
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +83,7 @@ class LiveSite:
         self.config, self.config_problems = load_config(root)
         self.day = resolve_today(self.config, today)
         self.parsed: dict[str, Parsed] = {}
+        self.texts: dict[str, tuple[Parsed, str]] = {}
         self._reparse_all()
         self.env = environment(root)
         self.project = self._assemble()
@@ -158,7 +162,7 @@ class LiveSite:
         pages = render_summary_pages(self.env, site, self.history.facts(project))
         for name, text in pages.items():
             files[name] = text.encode("utf-8")
-        files.update(machine_files(project))
+        files.update(machine_files(project, self._client_text))
         for client in project.clients:
             page = f"clients/{client.id}.html"
             if changed is None or client.path in changed or page not in self.files:
@@ -166,6 +170,16 @@ class LiveSite:
             else:
                 files[page] = self.files[page]
         return files
+
+    def _client_text(self, client: Client) -> str:
+        """A client's data.json text, kept while its file's parse is unchanged."""
+        parsed = self.parsed[client.path]
+        cached = self.texts.get(client.path)
+        if cached is not None and cached[0] is parsed:
+            return cached[1]
+        text = client_text(client, self.project)
+        self.texts[client.path] = (parsed, text)
+        return text
 
     def _write(self, files: dict[str, bytes]) -> tuple[int, int]:
         written = 0
@@ -184,8 +198,12 @@ class LiveSite:
 def describe(rebuilt: Rebuilt, changes: Changes) -> str:
     """The one line watch prints per rebuild."""
     project = rebuilt.project
-    return (
-        f"rebuilt after {changes.describe()}: {rebuilt.written} files written, "
-        f"{rebuilt.removed} removed, {project.errors} errors, "
-        f"{project.warnings} warnings in {rebuilt.seconds:.2f} s"
+    counts = ", ".join(
+        (
+            plural(rebuilt.written, "file written", "files written"),
+            plural(rebuilt.removed, "file removed", "files removed"),
+            plural(project.errors, "error"),
+            plural(project.warnings, "warning"),
+        )
     )
+    return f"rebuilt after {changes.describe()}: {counts} in {rebuilt.seconds:.2f} s"

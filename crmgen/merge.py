@@ -54,7 +54,8 @@ def _add_keys(text: TextLines, client: Client, draft: Draft) -> None:
             keyedit.set_key(text, keyedit.top_level(text), key, format_value(value))
 
 
-def _new_deals(client: Client, draft: Draft) -> list[dict[str, Value]]:
+def new_deals(client: Client, draft: Draft) -> list[dict[str, Value]]:
+    """The draft's deals whose title the client does not have."""
     titles = {deal.title for deal in client.deals}
     return [
         dict(deal)
@@ -104,7 +105,7 @@ def merge_text(data: bytes, client: Client, draft: Draft, project: Project) -> M
     new or the result would have more errors than the file has now."""
     text = TextLines.from_bytes(data)
     note = ""
-    deals = _new_deals(client, draft)
+    deals = new_deals(client, draft)
     try:
         # Entries first: they use the parsed client's lines, which front-matter
         # additions would shift.

@@ -87,10 +87,29 @@ def quantile(sorted_totals: Sequence[int], q: float) -> int:
     return sorted_totals[rank - 1]
 
 
+Ranges = tuple[dict[str, tuple[int, ...]], tuple[int, ...]]
+# Results by their whole input: a rebuild after an edit that moved no deal
+# (a logged call, say) reuses the simulation instead of running it again.
+_SEEN: dict[tuple[object, ...], Ranges] = {}
+
+
 def ranges(
     groups: Mapping[str, Sequence[Draw]], seed: int, trials: int = TRIALS
-) -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:
+) -> Ranges:
     """P10/P50/P90 in cents per group and for the groups' sum, trial by trial."""
+    key = (tuple((name, tuple(draws)) for name, draws in groups.items()), seed, trials)
+    if key not in _SEEN:
+        if len(_SEEN) > 256:
+            _SEEN.clear()
+        _SEEN[key] = _simulate_ranges(groups, seed, trials)
+    per_group, total = _SEEN[key]
+    return dict(per_group), total
+
+
+def _simulate_ranges(
+    groups: Mapping[str, Sequence[Draw]], seed: int, trials: int
+) -> Ranges:
+    """ranges() without the memory of earlier results."""
     rng = random.Random(seed)
     per_group: dict[str, tuple[int, ...]] = {}
     total = [0] * trials

@@ -147,11 +147,13 @@ def _compose(lines: list[str], ctx: _Context) -> yn.MappingNode | None:
         line = int(mark.line) + ctx.offset if mark is not None else ctx.offset
         line = min(max(line, 2), len(lines) + 1)
         reason = error.problem or error.context or "unreadable YAML"
+        text = lines[line - 2] if line - 2 < len(lines) else ""
+        if "\t" in text[: len(text) - len(text.lstrip())]:
+            hint = "this line is indented with a tab; YAML indents with spaces only"
+        else:
+            hint = "check the indentation and quote values that contain `: ` or `#`"
         ctx.error(
-            line,
-            "yaml-syntax",
-            f"the front matter is not valid YAML: {reason}; check the "
-            f"indentation and quote values that contain `: ` or `#`",
+            line, "yaml-syntax", f"the front matter is not valid YAML: {reason}; {hint}"
         )
         return None
     except yaml.YAMLError as error:

@@ -98,7 +98,12 @@ def report_input(
 
     extra: stage moves recovered from elsewhere (git), joined to the log's.
     """
-    clients = tuple(c for c in project.clients if owner is None or c.owner == owner)
+    wanted = owner.casefold() if owner is not None else None
+    clients = tuple(
+        c
+        for c in project.clients
+        if wanted is None or (c.owner or "").casefold() == wanted
+    )
     history = stage_history(clients, extra)
     rows = tuple(
         DealRow(client, deal, history.get((client.id, deal.title), ()))

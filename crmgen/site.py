@@ -8,8 +8,7 @@ incremental build re-render only what changed.
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +17,7 @@ import jinja2
 from crmgen.board import build_board
 from crmgen.calendar import calendars, owner_files
 from crmgen.derive import Facts, facts
-from crmgen.document import project_document
+from crmgen.document import document_text
 from crmgen.followups import build_sections
 from crmgen.gitfacts import GitFacts
 from crmgen.loader import Project
@@ -202,10 +201,12 @@ def _weekly_page(
     return {PAGE: render_weekly(env, _common(site, "weekly", ""), report)}
 
 
-def machine_files(project: Project) -> dict[str, bytes]:
-    """data.json (the `export json` document) and the follow-up calendars."""
-    document = json.dumps(project_document(project), indent=2, ensure_ascii=False)
-    files = {"data.json": (document + "\n").encode("utf-8")}
+def machine_files(
+    project: Project, text_of: Callable[[Client], str] | None = None
+) -> dict[str, bytes]:
+    """data.json (the `export json` document) and the follow-up calendars;
+    text_of may serve each client's JSON text from a cache."""
+    files = {"data.json": document_text(project, text_of).encode("utf-8")}
     files.update(calendars(project.clients, project.config.title, project.today))
     return files
 

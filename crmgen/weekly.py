@@ -1,20 +1,23 @@
 """Week over week: what each ISO week added to, won from, lost from and moved in
-the pipeline, per owner, from git history or, without it, from the files alone."""
+the pipeline, per owner, from the dates the files carry (weeklygit adds what only
+git history knows)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from crmgen.config import Config
-from crmgen.githistory import DealChange, read_changes
 from crmgen.loader import Project
-from crmgen.model import Client
+from crmgen.model import Client, Deal
 
 NO_OWNER = "(no owner)"
 WEEKS = 8  # how many weeks the page shows
 KINDS = ("added", "won", "lost", "forward", "back", "slipped")
+
+# The value and currency a deal was added at, given the client and the deal today.
+Opening = Callable[[Client, Deal], tuple[float | None, str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +60,8 @@ class Week:
 class WeekOverWeek:
     """The last weeks, oldest first, and where the facts came from.
 
-    source: "git" (every committed change) or "log" (stage entries and the
-        front matter's dates; slipped close dates cannot be known then).
+    source: "git" (the files' dates, and what only git history knows) or "log"
+        (the files alone: slipped close dates cannot be known then).
     """
 
     weeks: tuple[Week, ...]
@@ -66,76 +69,19 @@ class WeekOverWeek:
     source: str
 
 
-def _stage_event(change: DealChange, config: Config) -> str | None:
-    """won, lost, forward or back for a stage change between two known stages."""
-    after, before = change.after, change.before
-    if not isinstance(after, str) or not isinstance(before, str) or after == before:
-        return None
-    stage = config.stage(after)
-    if stage is None:
-        return None
-    if not stage.open:
-        return "won" if after == "won" else "lost"
-    order = config.stage_names
-    if before not in order:
-        return None
-    return "forward" if order.index(after) > order.index(before) else "back"
+def today_value(client: Client, deal: Deal) -> tuple[float | None, str]:
+    """The value a deal was added at when nothing older is known: today's."""
+    return deal.value, deal.currency
 
 
-def _added(change: DealChange, config: Config) -> float | None:
-    """The value a change adds to the open pipeline, if any."""
-    if change.field == "stage" and change.before is None:
-        stage = config.stage(str(change.after))
-        if stage is not None and stage.open and change.value:
-            return change.value
-    if change.field == "value" and isinstance(change.after, float):
-        before = change.before if isinstance(change.before, float) else 0.0
-        if change.after > before:
-            return change.after - before
-    return None
-
-
-def git_events(changes: Iterable[DealChange], config: Config) -> Iterator[Event]:
-    """The events git history shows: every committed change, on its commit date."""
-    for change in changes:
-        owner = change.owner or NO_OWNER
-        added = _added(change, config)
-        if added is not None:
-            yield Event(
-                change.date,
-                owner,
-                "added",
-                change.client,
-                change.deal,
-                added,
-                change.currency,
-            )
-        if change.field == "stage":
-            kind = _stage_event(change, config)
-            if kind is not None:
-                amount = change.value if kind in ("won", "lost") else None
-                yield Event(
-                    change.date,
-                    owner,
-                    kind,
-                    change.client,
-                    change.deal,
-                    amount,
-                    change.currency,
-                )
-        if change.pushed_out:
-            yield Event(change.date, owner, "slipped", change.client, change.deal)
-
-
-def _deal_events(client: Client) -> Iterator[Event]:
+def _deal_events(client: Client, opening: Opening) -> Iterator[Event]:
     """Deals opened (by `opened`, else first contact) and closed (`closed_on`)."""
     owner = client.owner or NO_OWNER
     for deal in client.deals:
         opened = deal.opened or client.first_contact
-        if opened is not None and deal.value:
-            yield Event(
-                opened, owner, "added", client.id, deal.title, deal.value, deal.currency
-            )
+        value, currency = opening(client, deal)
+        if opened is not None and value:
+            yield Event(opened, owner, "added", client.id, deal.title, value, currency)
         if not deal.is_open and deal.closed_on is not None:
             kind = "won" if deal.stage == "won" else "lost"
             yield Event(
@@ -168,10 +114,13 @@ def _move_events(client: Client, config: Config) -> Iterator[Event]:
             )
 
 
-def log_events(project: Project) -> Iterator[Event]:
-    """The events the files alone show: deals opened and closed, and moves."""
+def log_events(project: Project, opening: Opening = today_value) -> Iterator[Event]:
+    """The events the files date: deals opened and closed, and logged moves.
+
+    opening: the value (and currency) each deal was added at.
+    """
     for client in project.clients:
-        yield from _deal_events(client)
+        yield from _deal_events(client, opening)
         yield from _move_events(client, project.config)
 
 
@@ -225,22 +174,3 @@ def week_over_week(
 def from_files(project: Project, weeks: int = WEEKS) -> WeekOverWeek:
     """The week-over-week figures from the files alone (no git)."""
     return week_over_week(list(log_events(project)), project.today, weeks, "log")
-
-
-def weekly(
-    project: Project, use_git: bool, weeks: int = WEEKS, rev: str = "HEAD"
-) -> WeekOverWeek:
-    """The week-over-week figures, from git history up to rev when the project
-    is in a repository and git may be used, else from the files alone."""
-    changes = read_changes(project.root, project.config, use_git, rev)
-    return from_changes(project, changes, weeks)
-
-
-def from_changes(
-    project: Project, changes: tuple[DealChange, ...] | None, weeks: int = WEEKS
-) -> WeekOverWeek:
-    """The figures from deal changes read from git, or the files when None."""
-    if changes is None:
-        return from_files(project, weeks)
-    events = list(git_events(changes, project.config))
-    return week_over_week(events, project.today, weeks, "git")

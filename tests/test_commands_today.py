@@ -46,7 +46,7 @@ def test_overdue_most_valuable_first_then_due_then_stale(calls: ProjectDir) -> N
     assert order == sorted(order), out
     assert "Overdue (4)" in out  # big, small, due, fine; done is closed
     assert "(done)" not in out
-    assert "Stale (1)" in out
+    assert "Stale, not listed above (1)" in out
     assert (
         "phone +1 555 3  ·  email big@x.example  ·  last contact 2026-02-01 "
         "(27 days ago)" in out
@@ -76,3 +76,15 @@ def test_colour_on_a_terminal_unless_no_color(
     assert not today.wants_colour(Terminal())
     project = load_project(calls.root, dt.date(2026, 2, 28))
     assert "\x1b[1;31mOverdue (4)\x1b[0m" in today.render(project, None, colour=True)
+
+
+def test_an_owner_no_client_has_is_refused(project: ProjectDir) -> None:
+    project.client(
+        "acme",
+        "---\nname: A\nowner: anna\nfirst_contact: 2026-01-05\nstage: lead\n---\n",
+    )
+    for command in (("today",), ("report", "forecast")):
+        result = project.run(*command, "--owner", "nobody")
+        assert result.status == 2, result
+        assert "no client has owner 'nobody' (owners: anna)" in result.err
+        assert project.run(*command, "--owner", "ANNA").status == 0

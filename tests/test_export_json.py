@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import ProjectDir
+from conftest import REPO, ProjectDir
 
 
 def test_document_shape_and_values(project: ProjectDir) -> None:
@@ -124,3 +124,24 @@ def test_today_flag_and_output_file(project: ProjectDir) -> None:
     document = json.loads(out.read_text())
     assert document["today"] == "2026-01-06"
     assert document["clients"][0]["stale"] is False
+
+
+def test_the_text_is_the_dumped_document(project: ProjectDir) -> None:
+    import json
+
+    from crmgen.document import document_text, project_document
+    from crmgen.loader import load_project
+
+    assert document_text(load_project(project.root)).endswith(
+        '"clients": [],\n  "problems": []\n}\n'
+    )
+    project.client(
+        "b",
+        "---\nname: 'x \"\\n</script>'\nfirst_contact: 2026-01-05\n"
+        "stage: lead\ntags: [a, b]\n---\n## Log\n### 2026-01-06 call\n",
+    )
+    project.client("a", "no front matter\n")
+    for root in (project.root, REPO):
+        loaded = load_project(root)
+        expected = json.dumps(project_document(loaded), indent=2, ensure_ascii=False)
+        assert document_text(loaded) == expected + "\n"

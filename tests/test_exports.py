@@ -8,6 +8,7 @@ import io
 import json
 from typing import Any
 
+import pytest
 import vobject
 from conftest import REPO, ProjectDir
 
@@ -113,6 +114,15 @@ def test_excel_csv_has_a_bom_semicolons_and_decimal_commas(project: ProjectDir) 
     text = (project.root / "out.csv").read_bytes().decode("utf-8")
     assert text.startswith("\ufeffid;name;")
     assert ";1200,5;" in text
+
+
+@pytest.mark.parametrize("fmt", ["json", "vcf", "ics"])
+def test_excel_is_refused_for_other_formats(project: ProjectDir, fmt: str) -> None:
+    out = project.root / "out.txt"
+    result = _project(project).run("export", fmt, "--excel", "-o", str(out), *TODAY)
+    assert result.status == 2, result
+    assert f"--excel applies to csv only, not {fmt}" in result.err, result
+    assert not out.exists()
 
 
 def test_vcf_is_one_vcard_4_per_client(project: ProjectDir) -> None:

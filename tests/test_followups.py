@@ -71,3 +71,21 @@ def test_scheduled_follow_ups_split_at_a_week(project: ProjectDir) -> None:
         )
     found = sections_of(project)
     assert (found["week"], found["later"]) == (["soon"], ["later"])
+
+
+def test_long_sections_list_the_rest_briefly(project: ProjectDir) -> None:
+    from crmgen.followups import SECTION_LIMIT
+
+    for number in range(SECTION_LIMIT + 3):
+        project.client(
+            f"c{number:03d}",
+            f"---\nname: Client {number}\nfirst_contact: 2026-01-05\nstage: lead\n"
+            f"next_follow_up: 2026-01-10\nvalue: {number}\n---\n",
+        )
+    out = project.root / "out"
+    assert project.run("build", "--today", "2026-02-01", "--out", str(out)).status == 0
+    page = (out / "followups.html").read_text(encoding="utf-8")
+    # Every client is both overdue and stale (never contacted since January).
+    assert page.count("3 more, listed by name") == 2
+    assert page.count('class="fu-row"') == 2 * SECTION_LIMIT
+    assert page.count('href="clients/c') >= SECTION_LIMIT + 3

@@ -315,3 +315,23 @@ def test_an_entry_written_in_a_later_commit_still_records_the_move(
         # The 10 September entry is taken, and too old for this move anyway.
         ("lead", "qualified", D(2026, 10, 20), False),
     ]
+
+
+def test_a_deal_first_committed_is_no_move(tmp_path: Path) -> None:
+    project = GitProject(tmp_path / "p")
+    text = "---\nname: Acme\nfirst_contact: 2026-09-01\nstage: {}\n---\n"
+    project.client("acme", text.format("proposal"))
+    project.commit("start", "2026-09-01T09:00:00+00:00")
+    project.client("beta", text.replace("Acme", "Beta").format("lead"))
+    project.commit("a new client", "2026-09-05T09:00:00+00:00")
+    project.client("acme", text.format("won"))
+    project.commit("won, unlogged", "2026-09-09T09:00:00+00:00")
+    found = deal_changes(project.root, Config())
+    assert [
+        (c.client, c.date, c.before, c.after, c.appeared, c.is_move, c.initial)
+        for c in found
+    ] == [
+        ("acme", D(2026, 9, 1), None, "proposal", True, False, True),
+        ("beta", D(2026, 9, 5), None, "lead", True, False, False),
+        ("acme", D(2026, 9, 9), "proposal", "won", False, True, False),
+    ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 from collections import Counter
 from typing import Any
 
@@ -41,8 +42,11 @@ ARGS = (
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[ProjectDir, Result]:
     """One import of the data set and its site, shared by the tests (it takes
-    seconds); the result is the import's."""
+    seconds) in a project with the repo's crmgen.toml; the result is the
+    import's."""
     project = ProjectDir(tmp_path_factory.mktemp("maven") / "project")
+    # The repo's sample crmgen.toml, as docs/import-export.md's example uses.
+    project.write("crmgen.toml", (REPO / "crmgen.toml").read_bytes())
     result = project.run(*ARGS)
     built = project.run(
         "build", "--out", str(project.root / "site"), "--today", "2026-12-03"
@@ -84,6 +88,26 @@ def test_maven_import_matches_the_csv(imported: tuple[ProjectDir, Result]) -> No
     assert sum(won_by_owner.values()) == 10_005_534
 
 
+def test_maven_lost_reasons_get_one_notice_with_the_line_to_add(
+    imported: tuple[ProjectDir, Result],
+) -> None:
+    project, result = imported
+    notices = [n for n in result.out.splitlines() if "`lost_reasons`" in n]
+    assert len(notices) == 1, result
+    assert "2473 lost deals have a reason" in notices[0], result
+    assert "'not recorded' (2473)" in notices[0], result
+    line = notices[0].split("until crmgen.toml says: ")[1]
+    config = project.root / "crmgen.toml"
+    original = config.read_text("utf-8")
+    try:
+        config.write_text(re.sub(r"(?m)^lost_reasons = .*$", line, original), "utf-8")
+        check = project.run("check", "--today", "2026-12-03")
+        assert check.status == 0, check
+        assert "0 errors, 0 warnings" in check.out, check
+    finally:
+        config.write_text(original, "utf-8")
+
+
 def test_maven_unassigned_opportunities_are_kept(
     imported: tuple[ProjectDir, Result],
 ) -> None:
@@ -122,5 +146,7 @@ def test_maven_reimport_reports_every_row_as_duplicate(
     assert again.status == 1, again
     assert "created 0 clients" in again.out and "skipped 8800 of 8800" in again.out
     assert "(the same company name); not imported" in again.out
+    assert "no date for `first_contact`" not in again.out, again
+    assert "`lost_reasons`" not in again.out, again
     after = sorted(p.read_bytes() for p in (project.root / "clients").glob("*.md"))
     assert before == after

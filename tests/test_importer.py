@@ -473,3 +473,161 @@ def test_two_groups_matching_one_client_merge_once(project: ProjectDir) -> None:
     ), result
     text = (project.root / "clients/acme.md").read_text("utf-8")
     assert "email: a@acme.example" in text and "b@acme" not in text
+
+
+def test_line_breaks_in_cells_of_a_crlf_file_follow_the_written_file(
+    project: ProjectDir,
+) -> None:
+    data = (
+        "\ufeffCompany;Notes;Value\r\n"
+        'Osprey;"First line\r\nSecond line\rThird line";1.200,50\r\n'
+    ).encode("utf-8")
+    result = _import(project, _csv(project, data))
+    assert result.status == 0, result
+    written = (project.root / "clients/osprey.md").read_bytes()
+    assert b"\r" not in written, written
+    assert b"\nFirst line\nSecond line\nThird line\n" in written, written
+
+
+def test_an_unclosed_quote_is_reported_on_the_line_it_opens(
+    project: ProjectDir,
+) -> None:
+    path = _csv(
+        project,
+        """
+        Company,Notes,Stage,Value
+        A,fine,New,1
+        B,"never closed,New,2
+        C,x,New,3
+        """,
+    )
+    result = _import(project, path)
+    assert result.status == 2, result
+    assert "in.csv:3: row 2: a quote opened here is never closed" in result.err, result
+    assert "cells but the header" not in result.out + result.err, result
+    assert _files(project) == {}
+
+
+DEALS_MAPPING = """
+    [fields]
+    name = "Company"
+    deal_title = "Deal"
+    stage = "Stage"
+    close = "Close date"
+    first_contact = "Created"
+
+    [stages]
+    New = "lead"
+    Won = "won"
+"""
+
+
+def _import_deals(project: ProjectDir, csv_path: str, *extra: str) -> object:
+    project.write("deals.toml", DEALS_MAPPING)
+    return project.run("import", "csv", csv_path, "--map", "deals.toml", *TODAY, *extra)
+
+
+def test_clients_without_a_first_contact_are_counted_with_the_columns_read(
+    project: ProjectDir,
+) -> None:
+    path = _csv(
+        project,
+        """
+        Company,Deal,Stage,Close date
+        Open Co,Mill,New,2024-05-01
+        Won Co,Mill,Won,2024-04-01
+        Bare Co,Mill,New,
+        """,
+    )
+    result = _import_deals(project, path)
+    assert result.status == 0, result
+    assert (
+        "notice: 2 new clients have no date for `first_contact`: none of their "
+        "rows has one in `Close date` (of a won or lost deal); it is set to the "
+        "import date, 2026-12-03" in result.out
+    ), result
+    assert "carry no dates" not in result.out, result
+    assert _client(project, "won-co")["first_contact"] == "2024-04-01"
+    assert _client(project, "open-co")["first_contact"] == "2026-12-03"
+    text = (project.root / "clients/open-co.md").read_text("utf-8")
+    assert "expected_close: 2024-05-01" in text, text
+
+
+def test_no_first_contact_notice_when_no_client_is_created(
+    project: ProjectDir,
+) -> None:
+    path = _csv(project, "Company,Deal,Stage,Close date\nA,Mill,New,\nB,Mill,New,\n")
+    first = _import_deals(project, path)
+    assert "2 new clients have no date for `first_contact`" in first.out, first
+    for extra in ((), ("--update",)):
+        again = _import_deals(project, path, *extra)
+        assert "created 0 clients" in again.out, again
+        assert "no date for `first_contact`" not in again.out, again
+
+
+LOST_REASON = """\
+    lost_reason = "Reason"
+
+    [stages]"""
+
+
+def test_unlisted_lost_reasons_are_named_with_the_line_for_crmgen_toml(
+    project: ProjectDir,
+) -> None:
+    project.write("crmgen.toml", 'lost_reasons = ["price", "timing"]\n')
+    mapping = DEALS_MAPPING.replace('Won = "won"', 'Lost = "lost"')
+    project.write("lost.toml", mapping.replace("    [stages]", LOST_REASON))
+    path = _csv(
+        project,
+        """
+        Company,Deal,Stage,Close date,Reason
+        A,Mill,Lost,2024-05-01,price
+        B,Mill,Lost,2024-05-01,
+        C,Mill,Lost,2024-05-02,
+        D,Mill,Lost,2024-05-03,Budget "cut"
+        E,Mill,New,,
+        """,
+    )
+    args = ("import", "csv", path, "--map", "lost.toml", *TODAY)
+    result = project.run(*args)
+    assert result.status == 0, result
+    line = 'lost_reasons = ["price", "timing", "not recorded", "Budget \\"cut\\""]'
+    notices = [n for n in result.out.splitlines() if "lost_reasons" in n]
+    assert notices == [
+        "notice: 3 lost deals have a reason crmgen.toml's `lost_reasons` does "
+        "not list: 'not recorded' (2), 'Budget \"cut\"' (1); `crmgen check` "
+        f"warns on each until crmgen.toml says: {line}"
+    ], result
+
+    project.write("crmgen.toml", line + "\n")
+    check = project.run("check", *TODAY)
+    assert check.status == 0 and "lost reason" not in check.out, check
+    again = project.run(*args, "--update")
+    assert "lost_reasons" not in again.out, again
+
+
+def test_update_writes_a_cells_line_breaks_as_the_files_own(
+    project: ProjectDir,
+) -> None:
+    original = (
+        b"---\r\nname: Osprey\r\nfirst_contact: 2024-01-01\r\nstage: lead\r\n---\r\n"
+    )
+    project.client("osprey", original)
+    project.write(
+        "map.toml",
+        """
+        [fields]
+        name = "Org"
+        [[log]]
+        date = "When"
+        summary = "call"
+        body = ["Said"]
+        """,
+    )
+    path = _csv(project, b'Org;When;Said\r\nOsprey;2024-02-03;"one\r\ntwo\rthree"\r\n')
+    result = project.run("import", "csv", path, "--map", "map.toml", "--update", *TODAY)
+    assert result.status == 0, result
+    text = (project.root / "clients/osprey.md").read_bytes()
+    assert text.startswith(original), text
+    assert b"note\r\none\r\ntwo\r\nthree\r\n" in text, text
+    assert text.count(b"\r") == text.count(b"\r\n"), text

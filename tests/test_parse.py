@@ -515,3 +515,21 @@ def test_oldest_first_log() -> None:
         """)
     assert client is not None
     assert client.newest_first is False
+
+
+def test_a_tab_in_the_indentation_is_named() -> None:
+    _, problems = parse(b"---\nname: A\ntags:\n\t- a\n---\n")
+    assert where(problems) == [(4, "error", "yaml-syntax")]
+    assert "indented with a tab; YAML indents with spaces only" in problems[0].message
+
+
+def test_an_unknown_kind_suggests_the_closest() -> None:
+    from crmgen.checks import check_client
+
+    client, _ = parse(
+        "---\nname: A\nfirst_contact: 2026-01-05\nstage: lead\n---\n## Log\n"
+        "### 2026-01-06 phonecall\n"
+    )
+    assert client is not None
+    [problem] = check_client(client, CONFIG, dt.date(2026, 2, 1))
+    assert "unknown log kind `phonecall`; did you mean `call`?" in problem.message

@@ -153,3 +153,12 @@ def test_templates_folder_created_later_is_watched(tmp_path: Path) -> None:
         assert recorder.calls[-1].templates
     finally:
         watcher.stop()
+
+
+def test_the_rebuild_line_counts_in_words() -> None:
+    from crmgen.words import plural
+
+    assert plural(1, "error") == "1 error"
+    assert plural(2, "file written", "files written") == "2 files written"
+    assert plural(1, "client file") == "1 client file"
+    assert plural(0, "warning") == "0 warnings"

@@ -9,7 +9,8 @@ import pytest
 from gitproject import GitProject
 
 from crmgen.loader import load_project
-from crmgen.weekly import Tally, WeekOverWeek, weekly
+from crmgen.weekly import Tally, WeekOverWeek
+from crmgen.weeklygit import weekly
 
 
 def client(
@@ -186,7 +187,7 @@ def test_the_site_shows_the_weeks_newest_first(
     result = repo.run("build", "--today", "2026-09-23", "--out", str(out))
     assert result.status == 0, result
     html = (out / "weekly.html").read_text()
-    assert "From git history" in html
+    assert "From the client files and their git history" in html
     assert page_rows(html)[:3] == [
         ["2026-W39 21 Sep - 27 Sep", "€300 (1)", "0", "1 €2,000", "0", "0", "0"],
         ["2026-W38 14 Sep - 20 Sep", "—", "1 €5,000", "0", "0", "1", "1"],
@@ -235,3 +236,118 @@ def test_no_git_before_or_after_the_command(
     result = repo.run(*args, "--today", "2026-09-23", "--out", str(out))
     assert result.status == 0, result
     assert "From the client files alone" in (out / "weekly.html").read_text()
+
+
+def test_files_committed_once_give_the_files_alone_page(tmp_path: Path) -> None:
+    import shutil
+
+    from conftest import REPO
+
+    sample = GitProject(tmp_path / "sample")
+    shutil.copytree(REPO / "clients", sample.root / "clients", dirs_exist_ok=True)
+    shutil.copy(REPO / "crmgen.toml", sample.root / "crmgen.toml")
+    sample.commit("the whole project", "2026-12-01T09:00:00+00:00")
+    project = load_project(sample.root, dt.date(2026, 12, 1))
+    with_git, files_alone = weekly(project, use_git=True), weekly(project, False)
+    assert (with_git.source, files_alone.source) == ("git", "log")
+    assert table(with_git) == table(files_alone)
+    assert ("2026-W48", "total", {"won": 1, "won EUR": 19400.0}) in [
+        (label, owner, {k: v for k, v in found.items() if k.startswith("won")})
+        for label, owner, found in table(with_git)
+    ]
+
+
+WEST_MAIN = "  - title: Main\n    stage: lead\n    value: 800\n"
+WEST_EXTRA = "  - title: Extra\n    stage: lead\n    value: 300\n"
+NORTH_LOG = "### 2026-10-19 stage: qualified -> proposal\n"
+
+
+def west(*deals: str) -> str:
+    return (
+        "---\nname: West\nowner: carl\nfirst_contact: 2026-09-01\ndeals:\n"
+        + "".join(deals)
+        + "---\n"
+    )
+
+
+@pytest.fixture
+def weeks_repo(tmp_path: Path) -> GitProject:
+    """Four commits, one a week from W41; the last is after today (21 Oct)."""
+    project = GitProject(tmp_path / "weeks")
+    north = "expected_close: 2026-11-30\n"
+    project.client("north", client("North", "ann", "2026-09-01", "lead", 1000, north))
+    project.client("south", client("South", "bob", "2026-10-07", "proposal", 4000))
+    project.client("west", west(WEST_MAIN))
+    project.commit("start", "2026-10-06T10:00:00+00:00")
+    north = "expected_close: 2026-12-31\n"
+    project.client(
+        "north", client("North", "ann", "2026-09-01", "qualified", 1000, north)
+    )
+    project.client("south", client("South", "bob", "2026-10-07", "proposal", 6000))
+    project.client("east", client("East", "ann", "2026-10-02", "lead", 500))
+    project.client("west", west(WEST_MAIN, WEST_EXTRA))
+    project.commit("week 42", "2026-10-13T10:00:00+00:00")
+    north_now = client("North", "ann", "2026-09-01", "proposal", 1000, north, NORTH_LOG)
+    project.client("north", north_now)
+    won = "closed_on: 2026-10-16\n"
+    project.client("south", client("South", "bob", "2026-10-07", "won", 6000, won))
+    project.client("west", west(WEST_MAIN))
+    project.commit("week 43", "2026-10-20T10:00:00+00:00")
+    project.client("north", north_now.replace("value: 1000", "value: 9000"))
+    project.commit("after today", "2026-10-23T10:00:00+00:00")
+    return project
+
+
+def test_git_adds_only_what_the_files_cannot_date(weeks_repo: GitProject) -> None:
+    project = load_project(weeks_repo.root, dt.date(2026, 10, 21))
+    report = weekly(project, use_git=True, weeks=3)
+    assert [row for row in table(report) if row[1] == "total"] == [
+        # South opened on 7 Oct at its first committed value; nothing else in
+        # the first commit counts as added on the commit's day.
+        ("2026-W41", "total", {"added": 1, "added EUR": 4000.0}),
+        # South raised by 2,000 and West's Extra (gone today, no date in the
+        # files) added in this week's commit; North moved without a stage
+        # entry and slipped; South won on its closed_on, not its commit day.
+        (
+            "2026-W42",
+            "total",
+            {
+                "added": 2,
+                "won": 1,
+                "forward": 1,
+                "slipped": 1,
+                "added EUR": 2300.0,
+                "won EUR": 6000.0,
+            },
+        ),
+        # North's logged move counts once, on its entry's date; the value
+        # raised in a commit after today does not count.
+        ("2026-W43", "total", {"forward": 1}),
+    ]
+    assert report.owners == ("ann", "bob", "carl")
+
+
+def test_the_same_files_alone(weeks_repo: GitProject) -> None:
+    project = load_project(weeks_repo.root, dt.date(2026, 10, 21))
+    report = weekly(project, use_git=False, weeks=3)
+    assert [row for row in table(report) if row[1] == "total"] == [
+        ("2026-W41", "total", {"added": 1, "added EUR": 6000.0}),
+        ("2026-W42", "total", {"won": 1, "won EUR": 6000.0}),
+        ("2026-W43", "total", {"forward": 1}),
+    ]
+
+
+def test_a_close_without_closed_on_counts_on_its_commit(tmp_path: Path) -> None:
+    project = GitProject(tmp_path / "p")
+    project.client("acme", client("Acme", "ann", "2026-09-01", "proposal", 700))
+    project.commit("start", "2026-10-06T10:00:00+00:00")
+    project.client("acme", client("Acme", "ann", "2026-09-01", "won", 700))
+    project.commit("won, no closed_on", "2026-10-14T10:00:00+00:00")
+    loaded = load_project(project.root, dt.date(2026, 10, 21))
+    with_git = weekly(loaded, use_git=True, weeks=2)
+    assert [row for row in table(with_git) if row[1] == "total"] == [
+        ("2026-W42", "total", {"won": 1, "won EUR": 700.0}),
+        ("2026-W43", "total", {}),
+    ]
+    files_alone = weekly(loaded, use_git=False, weeks=2)
+    assert [counts(week.total) for week in files_alone.weeks] == [{}, {}]

@@ -7,7 +7,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from crmgen.loader import find_root
+from crmgen.loader import Project, find_root
 from crmgen.model import Problem
 
 
@@ -42,6 +42,16 @@ def project_root(args: argparse.Namespace) -> Path:
     if args.directory and not start.is_dir():
         raise UsageError(f"-C {args.directory}: no such folder")
     return find_root(start)
+
+
+def check_owner(project: Project, owner: str | None) -> None:
+    """Refuse an --owner that no client has (owners compare ignoring case)."""
+    if owner is None:
+        return
+    owners = sorted({c.owner for c in project.clients if c.owner}, key=str.casefold)
+    if owner.casefold() not in {name.casefold() for name in owners}:
+        known = ", ".join(owners) or "none"
+        raise UsageError(f"no client has owner {owner!r} (owners: {known})")
 
 
 def print_problems(problems: list[Problem] | tuple[Problem, ...]) -> None:

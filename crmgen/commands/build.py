@@ -11,6 +11,7 @@ import jinja2
 from crmgen.build import OutputFolderError, build
 from crmgen.commands.base import UsageError, add_today, print_problems, project_root
 from crmgen.commands.history_options import add_as_of, plan
+from crmgen.words import plural
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -34,11 +35,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_today(parser)
     add_as_of(parser)
     parser.set_defaults(run=run)
-
-
-def plural(count: int, word: str) -> str:
-    """`1 error`, `2 errors`."""
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def run(args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from crmgen.commands.base import UsageError, add_today, print_problems, project_root
 from crmgen.loader import CLIENTS_DIR, Project, is_skipped, load_project
+from crmgen.words import plural
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -57,13 +58,9 @@ def _relative(root: Path, files: list[str]) -> list[str] | None:
 
 def summary(project: Project) -> str:
     """`checked 36 client files: 0 errors, 2 warnings`."""
-
-    def count(n: int, word: str) -> str:
-        return f"{n} {word}{'' if n == 1 else 's'}"
-
     return (
-        f"checked {count(project.files, 'client file')}: "
-        f"{count(project.errors, 'error')}, {count(project.warnings, 'warning')}"
+        f"checked {plural(project.files, 'client file')}: "
+        f"{plural(project.errors, 'error')}, {plural(project.warnings, 'warning')}"
     )
 
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 from crmgen.calendar import calendars
-from crmgen.commands.base import add_today, project_root, write_output
+from crmgen.commands.base import UsageError, add_today, project_root, write_output
 from crmgen.commands.history_options import add_as_of, load
-from crmgen.document import project_document
+from crmgen.document import document_text
 from crmgen.exports import export_csv, export_vcf
 
 FORMATS = ("json", "csv", "vcf", "ics")
@@ -44,6 +43,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.excel and args.format != "csv":
+        raise UsageError(f"--excel applies to csv only, not {args.format}")
     project = load(args, project_root(args))
     if args.format == "csv":
         text = export_csv(project, excel=args.excel)
@@ -54,8 +55,6 @@ def run(args: argparse.Namespace) -> int:
         files = calendars(project.clients, project.config.title, project.today)
         text = files["followups.ics"].decode("utf-8")
     else:
-        text = (
-            json.dumps(project_document(project), indent=2, ensure_ascii=False) + "\n"
-        )
+        text = document_text(project)
     write_output(text, args.output)
     return 0

@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "csv",
         help="import a CSV export",
         description="Import a CSV file through a mapping (a preset or a TOML file; "
-        "see docs/import.md). Existing clients are never overwritten. "
+        "see docs/import-export.md). Existing clients are never overwritten. "
         "Exit status 0 when every row was imported, 1 when some rows "
         "were reported instead, 2 when nothing could be imported.",
     )

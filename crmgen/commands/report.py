@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from crmgen.commands.base import add_today, project_root, write_output
+from crmgen.commands.base import add_today, check_owner, project_root, write_output
 from crmgen.commands.history_options import add_as_of, plan
 from crmgen.gitfacts import git_facts
 from crmgen.loader import load_project
@@ -49,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
     root = project_root(args)
     chosen = plan(args, root)
     project = load_project(root, chosen.today, source=chosen.source)
+    check_owner(project, args.owner)
     names = [args.name] if args.name else None
     moves = git_facts(project, chosen.rev is not None, chosen.rev or "HEAD").moves
     document = report_document(project, names, args.owner, moves)

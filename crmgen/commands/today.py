@@ -8,7 +8,7 @@ import sys
 from dataclasses import dataclass
 from typing import TextIO
 
-from crmgen.commands.base import add_today, project_root
+from crmgen.commands.base import add_today, check_owner, project_root
 from crmgen.derive import Facts, facts
 from crmgen.loader import Project, load_project
 from crmgen.model import Client
@@ -16,7 +16,7 @@ from crmgen.model import Client
 SECTIONS = (
     ("overdue", "Overdue", "31"),
     ("today", "Due today", "33"),
-    ("stale", "Stale", "36"),
+    ("stale", "Stale, not listed above", "36"),
 )
 
 
@@ -142,5 +142,6 @@ def wants_colour(stream: TextIO) -> bool:
 
 def run(args: argparse.Namespace) -> int:
     project = load_project(project_root(args), args.today)
+    check_owner(project, args.owner)
     sys.stdout.write(render(project, args.owner, wants_colour(sys.stdout)))
     return 0

@@ -8,11 +8,11 @@ import sys
 from collections.abc import Sequence
 
 from crmgen import __version__
-from crmgen.commands import check, export
+from crmgen.commands import build, check, export
 from crmgen.commands.base import UsageError
 from crmgen.loader import ProjectNotFoundError
 
-COMMANDS = (check, export)
+COMMANDS = (check, export, build)
 
 
 def build_parser() -> argparse.ArgumentParser:

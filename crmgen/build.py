@@ -1,0 +1,139 @@
+"""Build the site: load, render in memory, then swap the new folder in whole.
+
+The new site is written to a temporary folder beside the output and renamed
+into place only when complete, so a failed or interrupted build leaves the old
+site as it was. A folder is only ever replaced when it is empty or carries the
+marker file a previous build left in it: a build never deletes anything else.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from crmgen.loader import CLIENTS_DIR, Project, load_project
+from crmgen.render import TEMPLATES_DIR
+from crmgen.site import render_site
+
+log = logging.getLogger(__name__)
+
+MARKER = ".crmgen-site"
+MARKER_TEXT = b"A site built by crmgen: `crmgen build` replaces this folder whole.\n"
+
+
+class OutputFolderError(Exception):
+    """The output folder is one a build must not replace."""
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    """What a build did: the project it loaded, where it wrote, how many files."""
+
+    project: Project
+    output: Path
+    files: int
+    seconds: float
+
+
+def output_folder(project: Project, out: Path | None) -> Path:
+    """The folder to write: --out as given, else the configured one in the project."""
+    if out is not None:
+        return Path(os.path.abspath(out))
+    folder = Path(os.path.abspath(project.root / project.config.output))
+    root = Path(os.path.abspath(project.root))
+    if folder != root and root not in folder.parents:
+        raise OutputFolderError(
+            f"the configured output folder {folder} is outside the project; "
+            f"give it with --out to confirm")
+    return folder
+
+
+def check_output(folder: Path, root: Path) -> None:
+    """Refuse folders whose replacement would destroy something not built by crmgen."""
+    root = Path(os.path.abspath(root))
+    protected = [root, root / CLIENTS_DIR, root / TEMPLATES_DIR]
+    for place in protected:
+        if folder == place or folder in place.parents:
+            raise OutputFolderError(f"refusing to write the site to {folder}: it would "
+                                    f"replace {place}")
+        if place != root and place in folder.parents:
+            raise OutputFolderError(f"refusing to write the site inside {place}")
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise OutputFolderError(f"{folder} exists and is not a folder")
+    if folder.is_dir() and any(folder.iterdir()) and not (folder / MARKER).is_file():
+        raise OutputFolderError(
+            f"{folder} is not empty and was not built by crmgen (no {MARKER} file in "
+            f"it); choose another folder with --out or empty it first")
+
+
+def write_tree(files: Mapping[str, bytes], folder: Path) -> None:
+    """Write every file under folder, the marker first."""
+    (folder / MARKER).write_bytes(MARKER_TEXT)
+    for relative, data in files.items():
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def swap_in(files: Mapping[str, bytes], folder: Path) -> None:
+    """Assemble the site in a temporary folder beside `folder`, then rename it in."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    temporary = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.tmp-"))
+    try:
+        write_tree(files, temporary)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o777 & ~umask)
+        if folder.exists():
+            old = Path(tempfile.mkdtemp(dir=folder.parent,
+                                        prefix=f".{folder.name}.old-"))
+            os.replace(folder, old / folder.name)
+            os.replace(temporary, folder)
+            shutil.rmtree(old)
+        else:
+            os.replace(temporary, folder)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            shutil.rmtree(temporary)
+
+
+def clean_leftovers(folder: Path) -> None:
+    """Remove what an interrupted build left beside the folder (marked as ours)."""
+    for leftover in folder.parent.glob(f".{folder.name}.*-*"):
+        name = leftover.name[len(folder.name) + 2:]
+        if not leftover.is_dir() or leftover.is_symlink():
+            continue
+        marker = leftover / MARKER if name.startswith("tmp-") else (
+            leftover / folder.name / MARKER)
+        ours = name.startswith(("tmp-", "old-")) and marker.is_file()
+        if ours:
+            log.info("removing %s, left by an interrupted build", leftover)
+            shutil.rmtree(leftover)
+
+
+def build(root: Path, today: dt.date | None = None,
+          out: Path | None = None) -> BuildResult:
+    """Load the project, render every page and machine file, and write the site."""
+    started = time.perf_counter()
+    project = load_project(root, today)
+    folder = output_folder(project, out)
+    check_output(folder, project.root)
+
+    # Everything is rendered before anything is written, so a template error
+    # leaves the previous site untouched.
+    files = render_site(project)
+    clean_leftovers(folder)
+    swap_in(files, folder)
+
+    seconds = time.perf_counter() - started
+    log.info("built %d clients, %d errors, %d warnings in %.2f s",
+             len(project.clients), project.errors, project.warnings, seconds)
+    return BuildResult(project, folder, len(files), seconds)

@@ -1,0 +1,56 @@
+"""`crmgen build`: write the static site (board, follow-ups, client pages)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+import jinja2
+
+from crmgen.build import OutputFolderError, build
+from crmgen.commands.base import UsageError, add_today, print_problems, project_root
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser(
+        "build", help="build the static site",
+        description="Build the site: the pipeline board (index.html), the follow-up "
+                    "report, a page per client, the problems page, data.json and "
+                    "follow-up calendars (.ics). Open index.html in a browser; it "
+                    "works straight from the folder. Exit status 0 when the files "
+                    "have no errors, 1 when they do (the site is written all the "
+                    "same), 2 on bad usage.")
+    parser.add_argument("--out", type=Path, metavar="DIR",
+                        help="write the site to DIR (default: crmgen.toml's "
+                             "[site] output, else site/ in the project)")
+    add_today(parser)
+    parser.set_defaults(run=run)
+
+
+def plural(count: int, word: str) -> str:
+    """`1 error`, `2 errors`."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def run(args: argparse.Namespace) -> int:
+    root = project_root(args)
+    try:
+        result = build(root, args.today, args.out)
+    except OutputFolderError as error:
+        raise UsageError(str(error)) from None
+    except jinja2.TemplateError as error:
+        where = getattr(error, "filename", None) or getattr(error, "name", None)
+        line = getattr(error, "lineno", None)
+        place = f" ({where}{':' + str(line) if line else ''})" if where else ""
+        raise UsageError(f"a template failed{place}: {error}; the previous site "
+                         f"was left as it was") from None
+    project = result.project
+    print_problems(project.problems)
+    shown = os.path.relpath(result.output)
+    if shown.startswith(".." + os.sep + ".."):
+        shown = str(result.output)
+    counts = f"{plural(project.errors, 'error')}, {plural(project.warnings, 'warning')}"
+    print(f"built {plural(len(project.clients), 'client page')} into {shown}{os.sep}"
+          f" ({counts}): open {os.path.join(shown, 'index.html')}")
+    return 1 if project.errors else 0

@@ -1,0 +1,135 @@
+"""Templates to text: the Jinja2 environment, its filters and the template folders.
+
+A project's own `templates/` folder comes first, so any template (or the CSS and
+script under `static/`) can be replaced by a file of the same name there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import jinja2
+from markupsafe import Markup
+
+import crmgen
+from crmgen.markdown import to_html
+from crmgen.totals import Amount
+
+TEMPLATES_DIR = "templates"
+SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$", "JPY": "¥", "INR": "₹"}
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
+          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# Characters that could end a <script> element or an HTML comment, or break
+# JavaScript parsers older than ES2019, written as JSON escapes instead.
+JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def default_templates() -> Path:
+    """The bundled templates: inside the installed package, else the source tree's."""
+    package = Path(crmgen.__file__).resolve().parent
+    installed = package / TEMPLATES_DIR
+    return installed if installed.is_dir() else package.parent / TEMPLATES_DIR
+
+
+def money(value: float | None, currency: str) -> str:
+    """`€54,000`, `£1,250.50` or `CHF 900`; a dash when there is no value."""
+    if value is None:
+        return "—"
+    number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+    symbol = SYMBOLS.get(currency)
+    return f"{symbol}{number}" if symbol else f"{currency} {number}"
+
+
+def amounts(totals: Iterable[Amount], weighted: bool = False) -> str:
+    """Totals in several currencies, never added together: `€9,000 + £300`."""
+    parts = [money(a.weighted if weighted else a.value, a.currency) for a in totals]
+    return " + ".join(parts) if parts else money(0, "")
+
+
+def date(value: dt.date | None) -> str:
+    """`3 Dec 2026`: unambiguous in every country; a dash for no date."""
+    if value is None:
+        return "—"
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+@jinja2.pass_environment
+def short_date(env: jinja2.Environment, value: dt.date | None) -> str:
+    """`3 Dec` within the year of the site's `today`, else `3 Dec 2027`."""
+    today = env.globals.get("today")
+    if value is None or not isinstance(today, dt.date) or value.year != today.year:
+        return date(value)
+    return f"{value.day} {MONTHS[value.month - 1]}"
+
+
+def percent(value: int | None) -> str:
+    """`60%`."""
+    return "—" if value is None else f"{value}%"
+
+
+def days(value: int | None) -> str:
+    """`today`, `1 day`, `12 days`."""
+    if value is None:
+        return "never"
+    if value == 0:
+        return "today"
+    return f"{value} day{'' if abs(value) == 1 else 's'}"
+
+
+def tel(phone: str | None) -> str:
+    """A phone number as a `tel:` target: digits and a leading plus only."""
+    digits = re.sub(r"[^0-9]", "", phone or "")
+    if not digits:
+        return ""
+    return f"+{digits}" if (phone or "").strip().startswith("+") else digits
+
+
+def mailto(email: str) -> str:
+    """An address as a `mailto:` target, percent-encoded so it stays one address."""
+    return quote(email.strip(), safe="@.+-_~")
+
+
+def web_url(url: str | None) -> str | None:
+    """The address when it is an http(s) link, else None (shown as text only)."""
+    if url and re.match(r"^https?://[^\s]+$", url.strip(), re.IGNORECASE):
+        return url.strip()
+    return None
+
+
+def script_json(value: Any) -> Markup:
+    """JSON for a `<script type="application/json">` element that no value can end."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    for char, escape in JSON_ESCAPES.items():
+        text = text.replace(char, escape)
+    return Markup(text)
+
+
+def environment(root: Path) -> jinja2.Environment:
+    """The environment for a project: its templates first, then the bundled ones."""
+    loader = jinja2.ChoiceLoader([
+        jinja2.FileSystemLoader(root / TEMPLATES_DIR),
+        jinja2.FileSystemLoader(default_templates()),
+    ])
+    env = jinja2.Environment(loader=loader, autoescape=True,
+                             undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True)
+    env.filters.update(money=money, amounts=amounts, date=date, percent=percent,
+                       short_date=short_date,
+                       days=days, markdown=to_html, script_json=script_json,
+                       tel=tel, mailto=mailto, web_url=web_url)
+    return env
+
+
+def static_source(env: jinja2.Environment, name: str) -> bytes:
+    """A static file's bytes, found the way templates are (project first)."""
+    assert env.loader is not None
+    source, _, _ = env.loader.get_source(env, f"static/{name}")
+    return source.encode("utf-8")

@@ -1,0 +1,155 @@
+"""Render the site: every page and file as {relative path: bytes}, nothing written.
+
+`render_site` is a function of the loaded project alone (its `today` included),
+so the same input always gives the same bytes. The single-page functions let an
+incremental build re-render only what changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+
+from crmgen.board import build_board
+from crmgen.calendar import calendars, owner_files
+from crmgen.derive import Facts, facts
+from crmgen.document import project_document
+from crmgen.followups import build_sections
+from crmgen.loader import Project
+from crmgen.model import Client, LogEntry
+from crmgen.render import SYMBOLS, environment, static_source
+
+STATIC_FILES = ("site.css", "board.js")
+# Front-matter keys the client page shows in its own places, not under "Details".
+SHOWN_ELSEWHERE = frozenset({
+    "name", "company", "contact", "title", "email", "phone", "website", "address",
+    "source",
+    "owner", "tags", "next_follow_up", "last_contact", "first_contact", "deals",
+    "stage", "probability", "value", "currency", "expected_close", "closed_on",
+    "lost_reason"})
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """What every page needs: the project, each client's facts, filter choices.
+
+    calendars: each owner's calendar file name.
+    pages: problem path -> client page, for problems that belong to a loaded client.
+    nav: (file, label) of each page in the navigation.
+    """
+
+    project: Project
+    facts: Mapping[str, Facts]
+    owners: tuple[str, ...]
+    tags: tuple[str, ...]
+    calendars: Mapping[str, str]
+    pages: Mapping[str, str]
+    nav: tuple[tuple[str, str], ...]
+
+
+def _nav(env: jinja2.Environment) -> tuple[tuple[str, str], ...]:
+    """The pages in the navigation; Reports appears once its template exists."""
+    pages = [("index.html", "Board"), ("followups.html", "Follow-ups")]
+    if "reports.html" in env.list_templates():
+        pages.append(("reports.html", "Reports"))
+    pages.append(("problems.html", "Problems"))
+    return tuple(pages)
+
+
+def prepare(env: jinja2.Environment, project: Project) -> Site:
+    """Derive every client's facts once and collect what the pages share."""
+    clients = project.clients
+    found = {c.id: facts(c, project.config, project.today) for c in clients}
+    owners = tuple(sorted({c.owner for c in clients if c.owner}, key=str.casefold))
+    tags = tuple(sorted({t for c in clients for t in c.tags}, key=str.casefold))
+    pages = {c.path: f"clients/{c.id}.html" for c in clients}
+    env.globals["today"] = project.today
+    return Site(project, found, owners, tags, owner_files(owners), pages, _nav(env))
+
+
+def _common(site: Site, page: str, root: str) -> dict[str, Any]:
+    """The variables of every template: the site, the page's name and the way home."""
+    project = site.project
+    return {"site": site, "config": project.config, "today": project.today,
+            "problems": project.problems, "errors": project.errors,
+            "warnings": project.warnings, "page": page, "root": root}
+
+
+def newest_first(client: Client) -> list[LogEntry]:
+    """The log newest first by date and time; same-moment entries keep file order."""
+    entries = list(client.log) if client.newest_first else list(reversed(client.log))
+    entries.sort(key=lambda e: (e.date, e.time or ""), reverse=True)
+    return entries
+
+
+def details(client: Client) -> list[tuple[str, str]]:
+    """Front-matter keys not shown elsewhere on the page, as written."""
+    shown = []
+    for key, value in client.front_matter.items():
+        if key in SHOWN_ELSEWHERE or value is None:
+            continue
+        if isinstance(value, list):
+            value = ", ".join(str(item) for item in value)
+        elif isinstance(value, bool):
+            value = "yes" if value else "no"
+        shown.append((key, str(value)))
+    return shown
+
+
+def render_client_page(env: jinja2.Environment, site: Site, client: Client) -> str:
+    """`clients/<id>.html`."""
+    history = [e for e in reversed(newest_first(client)) if e.change is not None]
+    return env.get_template("client.html").render(
+        _common(site, "client", "../"), client=client, facts=site.facts[client.id],
+        log=newest_first(client), history=history, details=details(client))
+
+
+def board_data(site: Site) -> dict[str, Any]:
+    """What board.js needs beyond the cards: currency symbols and filter choices."""
+    return {"currency": site.project.config.currency, "symbols": SYMBOLS,
+            "owners": list(site.owners), "tags": list(site.tags)}
+
+
+def render_summary_pages(env: jinja2.Environment, site: Site) -> dict[str, str]:
+    """The pages that summarise every client: board, follow-ups, problems."""
+    project = site.project
+    board = build_board(project.clients, site.facts, project.config, project.today)
+    sections = build_sections(project.clients, site.facts, project.config,
+                              project.today)
+    data = board_data(site)
+    return {
+        "index.html": env.get_template("board.html").render(
+            _common(site, "board", ""), board=board, data=data),
+        "followups.html": env.get_template("followups.html").render(
+            _common(site, "followups", ""), sections=sections, data=data,
+            week_end=project.today + dt.timedelta(days=7)),
+        "problems.html": env.get_template("problems.html").render(
+            _common(site, "problems", "")),
+    }
+
+
+def machine_files(project: Project) -> dict[str, bytes]:
+    """data.json (the `export json` document) and the follow-up calendars."""
+    document = json.dumps(project_document(project), indent=2, ensure_ascii=False)
+    files = {"data.json": (document + "\n").encode("utf-8")}
+    files.update(calendars(project.clients, project.config.title, project.today))
+    return files
+
+
+def render_site(project: Project) -> dict[str, bytes]:
+    """Every file of the site, by its path relative to the site folder."""
+    env = environment(project.root)
+    site = prepare(env, project)
+    files = {f"static/{name}": static_source(env, name) for name in STATIC_FILES}
+    for name, text in render_summary_pages(env, site).items():
+        files[name] = text.encode("utf-8")
+    for client in project.clients:
+        files[f"clients/{client.id}.html"] = render_client_page(
+            env, site, client).encode("utf-8")
+    files.update(machine_files(project))
+    return dict(sorted(files.items()))

@@ -1,0 +1,90 @@
+"""The board's view: columns, card order, totals per currency, recent closes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from conftest import ProjectDir
+from siteproject import TODAY, write_project
+
+from crmgen.board import Board, build_board
+from crmgen.derive import facts
+from crmgen.loader import load_project
+
+
+def board_of(project: ProjectDir) -> Board:
+    loaded = load_project(project.root, dt.date.fromisoformat(TODAY))
+    found = {c.id: facts(c, loaded.config, loaded.today) for c in loaded.clients}
+    return build_board(loaded.clients, found, loaded.config, loaded.today)
+
+
+def cards(board: Board, stage: str) -> list[tuple[str, str]]:
+    column = next(c for c in board.columns if c.stage.name == stage)
+    return [(card.client.id, card.deal.title) for card in column.cards]
+
+
+def test_one_column_per_open_stage_in_order(project: ProjectDir) -> None:
+    board = board_of(write_project(project))
+    assert [c.stage.name for c in board.columns] == ["lead", "qualified", "proposal",
+                                                     "negotiation"]
+    assert board.deals == 6
+
+
+def test_cards_go_overdue_today_none_scheduled(project: ProjectDir) -> None:
+    board = board_of(write_project(project))
+    assert [client for client, _ in cards(board, "lead")] == [
+        "evil-corp", "beta-cafes", "gamma-hotel"]
+
+
+def test_then_the_largest_weighted_value_first(project: ProjectDir) -> None:
+    for name, value, probability in (("small", 1000, 90), ("big", 5000, 25),
+                                     ("middle", 2000, 60), ("none", None, 50)):
+        project.client(name, f"""
+            ---
+            name: {name.title()}
+            first_contact: 2026-11-01
+            next_follow_up: 2026-12-10
+            stage: lead
+            probability: {probability}
+            {"value: " + str(value) if value else ""}
+            ---
+        """)
+    board = board_of(project)
+    assert [c for c, _ in cards(board, "lead")] == ["big", "middle", "small", "none"]
+
+
+def test_titles_show_only_for_clients_with_several_deals(project: ProjectDir) -> None:
+    board = board_of(write_project(project))
+    shown = {(card.client.id, card.show_title)
+             for column in board.columns for card in column.cards}
+    assert ("beta-cafes", True) in shown and ("acme-tools", False) in shown
+
+
+def test_totals_are_kept_per_currency(project: ProjectDir) -> None:
+    board = board_of(write_project(project))
+    eur, gbp = board.totals
+    assert (eur.currency, eur.value, eur.weighted) == ("EUR", 93000, 78750)
+    assert (gbp.currency, gbp.value, gbp.weighted) == ("GBP", 5000, 2000)
+    qualified = next(c for c in board.columns if c.stage.name == "qualified")
+    assert [(a.currency, a.value) for a in qualified.totals] == [
+        ("EUR", 0), ("GBP", 5000)]
+
+
+def test_recent_closes_are_summarised_by_stage(project: ProjectDir) -> None:
+    write_project(project)
+    project.client("old-win", """
+        ---
+        name: Old Win
+        first_contact: 2025-01-01
+        stage: won
+        value: 999
+        closed_on: 2026-09-01
+        ---
+    """)
+    board = board_of(project)
+    assert board.since == dt.date(2026, 9, 2)
+    won, lost = board.closed
+    assert [(c.client.id, c.deal.title) for c in won.cards] == [
+        ("beta-cafes", "Grinders")]
+    assert [c.client.id for c in lost.cards] == ["epsilon-bar"]
+    assert lost.totals[0].value == 7000

@@ -1,0 +1,138 @@
+"""The watcher: which paths matter, and bursts of real file events coalesced."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from crmgen.watch import Changes, Watcher, classify
+
+
+@pytest.mark.parametrize(
+    ("path", "is_dir", "kind"),
+    [
+        ("clients/acme.md", False, "client"),
+        ("clients/archive/old.md", False, "client"),
+        ("clients/archive", True, "folder"),
+        ("clients/.acme.md.swp", False, None),
+        ("clients/acme.md~", False, None),
+        ("clients/.#acme.md", False, None),
+        ("clients/4913", False, None),
+        ("clients/_drafts/x.md", False, None),
+        ("clients/notes.txt", False, None),
+        ("templates/board.html", False, "template"),
+        ("crmgen.toml", False, "config"),
+        ("site/index.html", False, None),
+        (".crmgen-cache/parsed", False, None),
+        ("README.md", False, None),
+    ],
+)
+def test_classify(path: str, is_dir: bool, kind: str | None) -> None:
+    assert classify(Path(path), is_dir) == kind
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.calls: list[Changes] = []
+        self.event = threading.Event()
+
+    def __call__(self, changes: Changes) -> None:
+        self.calls.append(changes)
+        self.event.set()
+
+
+def _watching(root: Path, recorder: Recorder) -> Watcher:
+    watcher = Watcher(root, recorder)
+    watcher.start()
+    threading.Thread(target=watcher.run, daemon=True).start()
+    time.sleep(0.3)
+    return watcher
+
+
+def _wait(recorder: Recorder, count: int = 1, timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while len(recorder.calls) < count and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.3)  # and nothing more should arrive
+
+
+def test_burst_of_saves_is_one_rebuild(tmp_path: Path) -> None:
+    (tmp_path / "clients").mkdir()
+    recorder = Recorder()
+    watcher = _watching(tmp_path, recorder)
+    try:
+        target = tmp_path / "clients" / "acme.md"
+        for number in range(20):
+            target.write_text(f"save {number}\n")
+        _wait(recorder)
+        assert len(recorder.calls) == 1
+        assert recorder.calls[0].clients == {"clients/acme.md"}
+    finally:
+        watcher.stop()
+
+
+def test_atomic_rename_save_and_leftovers(tmp_path: Path) -> None:
+    (tmp_path / "clients").mkdir()
+    target = tmp_path / "clients" / "acme.md"
+    target.write_text("old\n")
+    recorder = Recorder()
+    watcher = _watching(tmp_path, recorder)
+    try:
+        swap = tmp_path / "clients" / ".acme.md.swp"
+        swap.write_text("swap")
+        (tmp_path / "clients" / "4913").write_text("")
+        os.unlink(tmp_path / "clients" / "4913")
+        temporary = tmp_path / "clients" / "acme.md.tmp~"
+        temporary.write_text("new\n")
+        os.replace(temporary, target)
+        swap.unlink()
+        _wait(recorder)
+        assert [c.clients for c in recorder.calls] == [{"clients/acme.md"}]
+    finally:
+        watcher.stop()
+
+
+def test_folder_moved_in_and_output_ignored(tmp_path: Path) -> None:
+    (tmp_path / "clients").mkdir()
+    outside = tmp_path / "incoming"
+    outside.mkdir()
+    (outside / "a.md").write_text("a")
+    recorder = Recorder()
+    watcher = _watching(tmp_path, recorder)
+    try:
+        (tmp_path / "site").mkdir()
+        (tmp_path / "site" / "index.html").write_text("out")
+        os.rename(outside, tmp_path / "clients" / "incoming")
+        _wait(recorder)
+        assert len(recorder.calls) == 1
+        assert recorder.calls[0].folders == {"clients/incoming"}
+    finally:
+        watcher.stop()
+
+
+def test_a_failing_rebuild_keeps_the_loop_alive(tmp_path: Path) -> None:
+    (tmp_path / "clients").mkdir()
+    calls: list[Changes] = []
+
+    def rebuild(changes: Changes) -> None:
+        calls.append(changes)
+        if len(calls) == 1:
+            raise RuntimeError("boom")
+
+    watcher = Watcher(tmp_path, rebuild)
+    watcher.start()
+    threading.Thread(target=watcher.run, daemon=True).start()
+    time.sleep(0.3)
+    try:
+        (tmp_path / "clients" / "a.md").write_text("1")
+        time.sleep(0.6)
+        (tmp_path / "crmgen.toml").write_text("")
+        time.sleep(0.6)
+        assert len(calls) == 2
+        assert calls[1].config
+    finally:
+        watcher.stop()

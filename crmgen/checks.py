@@ -119,8 +119,9 @@ def closed_on_matches_stage(
 
 def known_kinds(client: Client, config: Config, today: dt.date) -> Iterator[Problem]:
     """Every log entry's kind is one the project knows."""
+    kinds = config.kinds  # a property that builds its tuple on every use
     for entry in client.log:
-        if entry.kind not in config.kinds:
+        if entry.kind not in kinds:
             yield Problem(
                 client.path,
                 entry.line,

@@ -69,29 +69,47 @@ class Board:
 def card_order(card: Card) -> tuple[int, float, str, str, str]:
     """Overdue, due today, no next step, scheduled; then largest weighted value."""
     weighted = card.deal.weighted_value or 0.0
-    return (URGENCY[card.facts.follow_up], -weighted, card.client.name.casefold(),
-            card.client.id, card.deal.title)
+    return (
+        URGENCY[card.facts.follow_up],
+        -weighted,
+        card.client.name.casefold(),
+        card.client.id,
+        card.deal.title,
+    )
 
 
 def _cards(clients: tuple[Client, ...], facts: Mapping[str, Facts]) -> list[Card]:
     """A card for every deal of every client."""
-    return [Card(client, deal, facts[client.id], len(client.deals) > 1)
-            for client in clients for deal in client.deals]
+    return [
+        Card(client, deal, facts[client.id], len(client.deals) > 1)
+        for client in clients
+        for deal in client.deals
+    ]
 
 
-def _recent(cards: list[Card], stage: Stage, since: dt.date, today: dt.date,
-            currency: str) -> Closed:
+def _recent(
+    cards: list[Card], stage: Stage, since: dt.date, today: dt.date, currency: str
+) -> Closed:
     """The stage's deals closed between since and today, newest first."""
-    chosen = [card for card in cards if card.deal.stage == stage.name
-              and card.deal.closed_on is not None
-              and since <= card.deal.closed_on <= today]
-    chosen.sort(key=lambda card: (card.deal.closed_on, -(card.deal.value or 0.0)),
-                reverse=True)
+    chosen = [
+        card
+        for card in cards
+        if card.deal.stage == stage.name
+        and card.deal.closed_on is not None
+        and since <= card.deal.closed_on <= today
+    ]
+    chosen.sort(
+        key=lambda card: (card.deal.closed_on, -(card.deal.value or 0.0)), reverse=True
+    )
     return Closed(stage, tuple(chosen), totals((c.deal for c in chosen), currency))
 
 
-def build_board(clients: tuple[Client, ...], facts: Mapping[str, Facts],
-                config: Config, today: dt.date) -> Board:
+def build_board(
+    clients: tuple[Client, ...],
+    facts: Mapping[str, Facts],
+    config: Config,
+    today: dt.date,
+) -> Board:
     """Arrange the clients' deals into the board."""
     cards = _cards(clients, facts)
     by_stage: dict[str, list[Card]] = {stage.name: [] for stage in config.open_stages}
@@ -101,10 +119,14 @@ def build_board(clients: tuple[Client, ...], facts: Mapping[str, Facts],
     columns = []
     for stage in config.open_stages:
         ordered = tuple(sorted(by_stage[stage.name], key=card_order))
-        columns.append(Column(stage, ordered,
-                              totals((c.deal for c in ordered), config.currency)))
+        columns.append(
+            Column(stage, ordered, totals((c.deal for c in ordered), config.currency))
+        )
     open_deals = (card.deal for column in columns for card in column.cards)
     since = today - dt.timedelta(days=RECENT_DAYS)
-    closed = tuple(_recent(cards, stage, since, today, config.currency)
-                   for stage in config.stages if not stage.open)
+    closed = tuple(
+        _recent(cards, stage, since, today, config.currency)
+        for stage in config.stages
+        if not stage.open
+    )
     return Board(tuple(columns), totals(open_deals, config.currency), closed, since)

@@ -52,7 +52,8 @@ def output_folder(project: Project, out: Path | None) -> Path:
     if folder != root and root not in folder.parents:
         raise OutputFolderError(
             f"the configured output folder {folder} is outside the project; "
-            f"give it with --out to confirm")
+            f"give it with --out to confirm"
+        )
     return folder
 
 
@@ -62,8 +63,9 @@ def check_output(folder: Path, root: Path) -> None:
     protected = [root, root / CLIENTS_DIR, root / TEMPLATES_DIR]
     for place in protected:
         if folder == place or folder in place.parents:
-            raise OutputFolderError(f"refusing to write the site to {folder}: it would "
-                                    f"replace {place}")
+            raise OutputFolderError(
+                f"refusing to write the site to {folder}: it would replace {place}"
+            )
         if place != root and place in folder.parents:
             raise OutputFolderError(f"refusing to write the site inside {place}")
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
@@ -71,7 +73,8 @@ def check_output(folder: Path, root: Path) -> None:
     if folder.is_dir() and any(folder.iterdir()) and not (folder / MARKER).is_file():
         raise OutputFolderError(
             f"{folder} is not empty and was not built by crmgen (no {MARKER} file in "
-            f"it); choose another folder with --out or empty it first")
+            f"it); choose another folder with --out or empty it first"
+        )
 
 
 def write_tree(files: Mapping[str, bytes], folder: Path) -> None:
@@ -93,8 +96,9 @@ def swap_in(files: Mapping[str, bytes], folder: Path) -> None:
         os.umask(umask)
         os.chmod(temporary, 0o777 & ~umask)
         if folder.exists():
-            old = Path(tempfile.mkdtemp(dir=folder.parent,
-                                        prefix=f".{folder.name}.old-"))
+            old = Path(
+                tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.old-")
+            )
             os.replace(folder, old / folder.name)
             os.replace(temporary, folder)
             shutil.rmtree(old)
@@ -108,19 +112,23 @@ def swap_in(files: Mapping[str, bytes], folder: Path) -> None:
 def clean_leftovers(folder: Path) -> None:
     """Remove what an interrupted build left beside the folder (marked as ours)."""
     for leftover in folder.parent.glob(f".{folder.name}.*-*"):
-        name = leftover.name[len(folder.name) + 2:]
+        name = leftover.name[len(folder.name) + 2 :]
         if not leftover.is_dir() or leftover.is_symlink():
             continue
-        marker = leftover / MARKER if name.startswith("tmp-") else (
-            leftover / folder.name / MARKER)
+        marker = (
+            leftover / MARKER
+            if name.startswith("tmp-")
+            else (leftover / folder.name / MARKER)
+        )
         ours = name.startswith(("tmp-", "old-")) and marker.is_file()
         if ours:
             log.info("removing %s, left by an interrupted build", leftover)
             shutil.rmtree(leftover)
 
 
-def build(root: Path, today: dt.date | None = None,
-          out: Path | None = None) -> BuildResult:
+def build(
+    root: Path, today: dt.date | None = None, out: Path | None = None
+) -> BuildResult:
     """Load the project, render every page and machine file, and write the site."""
     started = time.perf_counter()
     project = load_project(root, today)
@@ -134,6 +142,11 @@ def build(root: Path, today: dt.date | None = None,
     swap_in(files, folder)
 
     seconds = time.perf_counter() - started
-    log.info("built %d clients, %d errors, %d warnings in %.2f s",
-             len(project.clients), project.errors, project.warnings, seconds)
+    log.info(
+        "built %d clients, %d errors, %d warnings in %.2f s",
+        len(project.clients),
+        project.errors,
+        project.warnings,
+        seconds,
+    )
     return BuildResult(project, folder, len(files), seconds)

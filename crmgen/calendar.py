@@ -51,10 +51,12 @@ def _event(client: Client, stamp: dt.datetime) -> icalendar.Event:
     event.add("dtstart", client.next_follow_up)
     event.add("dtend", client.next_follow_up + dt.timedelta(days=1))
     event.add("summary", f"Follow up: {client.name}")
-    lines = [f"Phone: {client.text('phone')}" if client.text("phone") else "",
-             f"Email: {client.text('email')}" if client.text("email") else "",
-             f"Owner: {client.owner}" if client.owner else "",
-             f"Page: clients/{client.id}.html (in the site folder)"]
+    lines = [
+        f"Phone: {client.text('phone')}" if client.text("phone") else "",
+        f"Email: {client.text('email')}" if client.text("email") else "",
+        f"Owner: {client.owner}" if client.owner else "",
+        f"Page: clients/{client.id}.html (in the site folder)",
+    ]
     event.add("description", "\n".join(line for line in lines if line))
     event.add("transp", "TRANSPARENT")
     return event
@@ -75,8 +77,9 @@ def calendar(clients: Iterable[Client], title: str, today: dt.date) -> bytes:
     return data
 
 
-def calendars(clients: tuple[Client, ...], title: str,
-              today: dt.date) -> dict[str, bytes]:
+def calendars(
+    clients: tuple[Client, ...], title: str, today: dt.date
+) -> dict[str, bytes]:
     """`followups.ics` for everyone and one `followups-<owner>.ics` per owner."""
     files = {"followups.ics": calendar(clients, f"{title}: follow-ups", today)}
     by_owner: dict[str, list[Client]] = {}

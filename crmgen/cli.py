@@ -8,11 +8,12 @@ import sys
 from collections.abc import Sequence
 
 from crmgen import __version__
-from crmgen.commands import build, check, export
+from crmgen.commands import build, check, export, log, new, report, serve, today
+from crmgen.commands import set as set_command
 from crmgen.commands.base import UsageError
 from crmgen.loader import ProjectNotFoundError
 
-COMMANDS = (check, export, build)
+COMMANDS = (check, build, serve, new, log, set_command, today, report, export)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -51,8 +51,9 @@ def _longest_silent(row: Row) -> tuple[int, float, float, str, str]:
     return (-(row.facts.days_since_contact or 0), *_most_valuable(row))
 
 
-def _rows(clients: tuple[Client, ...], facts: Mapping[str, Facts],
-          currency: str) -> list[Row]:
+def _rows(
+    clients: tuple[Client, ...], facts: Mapping[str, Facts], currency: str
+) -> list[Row]:
     """A row for every open client."""
     rows = []
     for client in clients:
@@ -62,8 +63,12 @@ def _rows(clients: tuple[Client, ...], facts: Mapping[str, Facts],
     return rows
 
 
-def build_sections(clients: tuple[Client, ...], facts: Mapping[str, Facts],
-                   config: Config, today: dt.date) -> tuple[Section, ...]:
+def build_sections(
+    clients: tuple[Client, ...],
+    facts: Mapping[str, Facts],
+    config: Config,
+    today: dt.date,
+) -> tuple[Section, ...]:
     """The report's sections in the order a salesperson works through them."""
     rows = _rows(clients, facts, config.currency)
     week = today + dt.timedelta(days=WEEK)
@@ -72,24 +77,59 @@ def build_sections(clients: tuple[Client, ...], facts: Mapping[str, Facts],
         assert row.client.next_follow_up is not None
         return row.client.next_follow_up
 
-    def section(key: str, title: str, hint: str, keep: Callable[[Row], bool],
-                order: Callable[[Row], tuple[object, ...]]) -> Section:
+    def section(
+        key: str,
+        title: str,
+        hint: str,
+        keep: Callable[[Row], bool],
+        order: Callable[[Row], tuple[object, ...]],
+    ) -> Section:
         return Section(key, title, hint, tuple(sorted(filter(keep, rows), key=order)))
 
     def scheduled(row: Row) -> bool:
         return row.facts.follow_up == "scheduled"
 
     return (
-        section("overdue", "Overdue", "follow-up date has passed; most valuable first",
-                lambda r: r.facts.overdue, _most_valuable),
-        section("today", "Due today", "most valuable first",
-                lambda r: r.facts.follow_up == "today", _most_valuable),
-        section("week", "Next 7 days", "by date",
-                lambda r: scheduled(r) and due(r) <= week, _soonest),
-        section("later", "Later", "by date",
-                lambda r: scheduled(r) and due(r) > week, _soonest),
-        section("no-next-step", "No next step", "open, but no follow-up date set",
-                lambda r: r.facts.no_next_step, _most_valuable),
-        section("stale", "Stale", "no contact for longer than the stage allows",
-                lambda r: r.facts.stale, _longest_silent),
+        section(
+            "overdue",
+            "Overdue",
+            "follow-up date has passed; most valuable first",
+            lambda r: r.facts.overdue,
+            _most_valuable,
+        ),
+        section(
+            "today",
+            "Due today",
+            "most valuable first",
+            lambda r: r.facts.follow_up == "today",
+            _most_valuable,
+        ),
+        section(
+            "week",
+            "Next 7 days",
+            "by date",
+            lambda r: scheduled(r) and due(r) <= week,
+            _soonest,
+        ),
+        section(
+            "later",
+            "Later",
+            "by date",
+            lambda r: scheduled(r) and due(r) > week,
+            _soonest,
+        ),
+        section(
+            "no-next-step",
+            "No next step",
+            "open, but no follow-up date set",
+            lambda r: r.facts.no_next_step,
+            _most_valuable,
+        ),
+        section(
+            "stale",
+            "Stale",
+            "no contact for longer than the stage allows",
+            lambda r: r.facts.stale,
+            _longest_silent,
+        ),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -158,6 +158,33 @@ def resolve_today(config: Config, today: dt.date | None) -> dt.date:
     return today or config.today or dt.date.today()
 
 
+Parsed = tuple[Client | None, list[Problem]]
+
+
+def assemble(
+    root: Path,
+    config: Config,
+    today: dt.date,
+    config_problems: list[Problem],
+    parsed: Mapping[str, Parsed],
+    paths: Iterable[str],
+) -> Project:
+    """A Project from parsed files; paths are all the project's client files,
+    so ids clashing with files outside `parsed` are still caught."""
+    clashes = id_clashes(paths)
+    problems = list(config_problems)
+    clients: list[Client] = []
+    for path in sorted(parsed):
+        client, found = parsed[path]
+        found = found + clashes.get(path, [])
+        if client is not None and path not in clashes:
+            clients.append(replace(client, problems=tuple(sorted(found))))
+        problems += found
+    return Project(
+        root, config, today, tuple(clients), tuple(sorted(problems)), len(parsed)
+    )
+
+
 def load_project(
     root: Path,
     today: dt.date | None = None,
@@ -172,20 +199,12 @@ def load_project(
     config, problems = load_config(root)
     day = resolve_today(config, today)
     paths = discover(root)
-    clashes = id_clashes(paths)
     wanted = paths if only is None else sorted(set(only))
     with gc_paused():
         parsed = read_clients(root, wanted, paths, config, cache)
-        clients: list[Client] = []
-        for path in wanted:
-            client, found = parsed[path]
+        for client, found in parsed.values():
             if client is not None:
                 found += check_client(client, config, day)
-            found += clashes.get(path, [])
-            if client is not None and path not in clashes:
-                clients.append(replace(client, problems=tuple(sorted(found))))
-            problems += found
-    log.debug("loaded %d clients from %d files", len(clients), len(wanted))
-    return Project(
-        root, config, day, tuple(clients), tuple(sorted(problems)), len(wanted)
-    )
+        project = assemble(root, config, day, problems, parsed, paths)
+    log.debug("loaded %d client files", len(wanted))
+    return project

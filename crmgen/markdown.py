@@ -21,10 +21,16 @@ URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 RELATIVE_SRC = re.compile(r"^(?![/\\])[^:\\]*$")
 TAGS = (nh3.ALLOWED_TAGS - {"area", "map"}) | {"input"}
 # Task-list boxes (disabled checkboxes) survive; any other <input> is removed.
-INPUT_VALUES = {"input": {"type": {"checkbox"}, "checked": {"", "checked"},
-                          "disabled": {"", "disabled"}}}
+INPUT_VALUES = {
+    "input": {
+        "type": {"checkbox"},
+        "checked": {"", "checked"},
+        "disabled": {"", "disabled"},
+    }
+}
 OTHER_INPUT = re.compile(
-    r'<input(?![^>]*type="checkbox")[^>]*>|<input(?![^>]*disabled)[^>]*>')
+    r'<input(?![^>]*type="checkbox")[^>]*>|<input(?![^>]*disabled)[^>]*>'
+)
 
 
 def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
@@ -37,19 +43,23 @@ def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
 @cache
 def _cleaner() -> nh3.Cleaner:
     """One sanitiser, built once: building it is the expensive part."""
-    return nh3.Cleaner(tags=set(TAGS), attributes=dict(nh3.ALLOWED_ATTRIBUTES),
-                       tag_attribute_values=INPUT_VALUES,
-                       attribute_filter=_filter_attribute,
-                       url_schemes=set(URL_SCHEMES),
-                       clean_content_tags={"script", "style"},
-                       link_rel="noopener noreferrer")
+    return nh3.Cleaner(
+        tags=set(TAGS),
+        attributes=dict(nh3.ALLOWED_ATTRIBUTES),
+        tag_attribute_values=INPUT_VALUES,
+        attribute_filter=_filter_attribute,
+        url_schemes=set(URL_SCHEMES),
+        clean_content_tags={"script", "style"},
+        link_rel="noopener noreferrer",
+    )
 
 
 def to_html(text: str) -> Markup:
     """Render GitHub Flavored Markdown as sanitised HTML, safe to put in a page."""
     if not text.strip():
         return Markup("")
-    html = cmarkgfm.github_flavored_markdown_to_html(text,
-                                                     options=Options.CMARK_OPT_UNSAFE)
+    html = cmarkgfm.github_flavored_markdown_to_html(
+        text, options=Options.CMARK_OPT_UNSAFE
+    )
     # Raw HTML was let through above so that nh3, not cmark, decides what stays.
     return Markup(OTHER_INPUT.sub("", _cleaner().clean(html)))

@@ -626,6 +626,12 @@ def _headings(lines: list[str], start: int) -> list[tuple[int, int, str]]:
     return found
 
 
+def headings(lines: list[str], start: int) -> list[tuple[int, int, str]]:
+    """(index, level, text) of every ATX heading from lines[start] on, outside
+    fenced code blocks: how the editor finds where the log and its entries end."""
+    return _headings(lines, start)
+
+
 def _body(
     lines: list[str], start: int, ctx: _Context
 ) -> tuple[str, tuple[LogEntry, ...], int | None]:

@@ -23,12 +23,29 @@ from crmgen.totals import Amount
 
 TEMPLATES_DIR = "templates"
 SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$", "JPY": "¥", "INR": "₹"}
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
-          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MONTHS = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)
 # Characters that could end a <script> element or an HTML comment, or break
 # JavaScript parsers older than ES2019, written as JSON escapes instead.
-JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
-                "\u2028": "\\u2028", "\u2029": "\\u2029"}
+JSON_ESCAPES = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
 
 
 def default_templates() -> Path:
@@ -113,18 +130,33 @@ def script_json(value: Any) -> Markup:
 
 def environment(root: Path) -> jinja2.Environment:
     """The environment for a project: its templates first, then the bundled ones."""
-    loader = jinja2.ChoiceLoader([
-        jinja2.FileSystemLoader(root / TEMPLATES_DIR),
-        jinja2.FileSystemLoader(default_templates()),
-    ])
-    env = jinja2.Environment(loader=loader, autoescape=True,
-                             undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True)
-    env.filters.update(money=money, amounts=amounts, date=date, percent=percent,
-                       short_date=short_date,
-                       days=days, markdown=to_html, script_json=script_json,
-                       tel=tel, mailto=mailto, web_url=web_url)
+    loader = jinja2.ChoiceLoader(
+        [
+            jinja2.FileSystemLoader(root / TEMPLATES_DIR),
+            jinja2.FileSystemLoader(default_templates()),
+        ]
+    )
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        money=money,
+        amounts=amounts,
+        date=date,
+        percent=percent,
+        short_date=short_date,
+        days=days,
+        markdown=to_html,
+        script_json=script_json,
+        tel=tel,
+        mailto=mailto,
+        web_url=web_url,
+    )
     return env
 
 

@@ -23,15 +23,36 @@ from crmgen.followups import build_sections
 from crmgen.loader import Project
 from crmgen.model import Client, LogEntry
 from crmgen.render import SYMBOLS, environment, static_source
+from crmgen.reports_page import render_reports
 
-STATIC_FILES = ("site.css", "board.js")
+STATIC_FILES = ("site.css", "board.js", "reports.css")
 # Front-matter keys the client page shows in its own places, not under "Details".
-SHOWN_ELSEWHERE = frozenset({
-    "name", "company", "contact", "title", "email", "phone", "website", "address",
-    "source",
-    "owner", "tags", "next_follow_up", "last_contact", "first_contact", "deals",
-    "stage", "probability", "value", "currency", "expected_close", "closed_on",
-    "lost_reason"})
+SHOWN_ELSEWHERE = frozenset(
+    {
+        "name",
+        "company",
+        "contact",
+        "title",
+        "email",
+        "phone",
+        "website",
+        "address",
+        "source",
+        "owner",
+        "tags",
+        "next_follow_up",
+        "last_contact",
+        "first_contact",
+        "deals",
+        "stage",
+        "probability",
+        "value",
+        "currency",
+        "expected_close",
+        "closed_on",
+        "lost_reason",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,9 +96,16 @@ def prepare(env: jinja2.Environment, project: Project) -> Site:
 def _common(site: Site, page: str, root: str) -> dict[str, Any]:
     """The variables of every template: the site, the page's name and the way home."""
     project = site.project
-    return {"site": site, "config": project.config, "today": project.today,
-            "problems": project.problems, "errors": project.errors,
-            "warnings": project.warnings, "page": page, "root": root}
+    return {
+        "site": site,
+        "config": project.config,
+        "today": project.today,
+        "problems": project.problems,
+        "errors": project.errors,
+        "warnings": project.warnings,
+        "page": page,
+        "root": root,
+    }
 
 
 def newest_first(client: Client) -> list[LogEntry]:
@@ -105,32 +133,51 @@ def render_client_page(env: jinja2.Environment, site: Site, client: Client) -> s
     """`clients/<id>.html`."""
     history = [e for e in reversed(newest_first(client)) if e.change is not None]
     return env.get_template("client.html").render(
-        _common(site, "client", "../"), client=client, facts=site.facts[client.id],
-        log=newest_first(client), history=history, details=details(client))
+        _common(site, "client", "../"),
+        client=client,
+        facts=site.facts[client.id],
+        log=newest_first(client),
+        history=history,
+        details=details(client),
+    )
 
 
 def board_data(site: Site) -> dict[str, Any]:
     """What board.js needs beyond the cards: currency symbols and filter choices."""
-    return {"currency": site.project.config.currency, "symbols": SYMBOLS,
-            "owners": list(site.owners), "tags": list(site.tags)}
+    return {
+        "currency": site.project.config.currency,
+        "symbols": SYMBOLS,
+        "owners": list(site.owners),
+        "tags": list(site.tags),
+    }
 
 
 def render_summary_pages(env: jinja2.Environment, site: Site) -> dict[str, str]:
-    """The pages that summarise every client: board, follow-ups, problems."""
+    """The pages that summarise every client: board, follow-ups, reports, problems."""
     project = site.project
     board = build_board(project.clients, site.facts, project.config, project.today)
-    sections = build_sections(project.clients, site.facts, project.config,
-                              project.today)
+    sections = build_sections(
+        project.clients, site.facts, project.config, project.today
+    )
     data = board_data(site)
-    return {
+    pages = {
         "index.html": env.get_template("board.html").render(
-            _common(site, "board", ""), board=board, data=data),
+            _common(site, "board", ""), board=board, data=data
+        ),
         "followups.html": env.get_template("followups.html").render(
-            _common(site, "followups", ""), sections=sections, data=data,
-            week_end=project.today + dt.timedelta(days=7)),
+            _common(site, "followups", ""),
+            sections=sections,
+            data=data,
+            week_end=project.today + dt.timedelta(days=7),
+        ),
         "problems.html": env.get_template("problems.html").render(
-            _common(site, "problems", "")),
+            _common(site, "problems", "")
+        ),
     }
+    if ("reports.html", "Reports") in site.nav:
+        pages["reports.html"] = render_reports(env, _common(site, "reports", ""),
+                                               project)
+    return pages
 
 
 def machine_files(project: Project) -> dict[str, bytes]:
@@ -150,6 +197,7 @@ def render_site(project: Project) -> dict[str, bytes]:
         files[name] = text.encode("utf-8")
     for client in project.clients:
         files[f"clients/{client.id}.html"] = render_client_page(
-            env, site, client).encode("utf-8")
+            env, site, client
+        ).encode("utf-8")
     files.update(machine_files(project))
     return dict(sorted(files.items()))

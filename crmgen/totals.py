@@ -36,8 +36,12 @@ def totals(deals: Iterable[Deal], primary: str) -> tuple[Amount, ...]:
         found[1] += deal.weighted_value or 0.0
         found[2] += 1
     order = sorted(sums, key=lambda code: (code != primary, code))
-    return tuple(Amount(code, round(sums[code][0], 2), round(sums[code][1], 2),
-                        int(sums[code][2])) for code in order)
+    return tuple(
+        Amount(
+            code, round(sums[code][0], 2), round(sums[code][1], 2), int(sums[code][2])
+        )
+        for code in order
+    )
 
 
 def primary_weighted(amounts: tuple[Amount, ...]) -> tuple[float, float]:

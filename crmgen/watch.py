@@ -74,8 +74,9 @@ def classify(relative: Path, is_directory: bool) -> str | None:
 class _Collector(FileSystemEventHandler):
     """Gathers events into a Changes under a lock and wakes the loop."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, appeared: Callable[[str], None]) -> None:
         self.root = root
+        self.appeared = appeared
         self.lock = threading.Lock()
         self.changes = Changes()
         self.wake = threading.Event()
@@ -83,17 +84,24 @@ class _Collector(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return
-        paths = [event.src_path, getattr(event, "dest_path", "")]
-        for raw in paths:
-            if raw:
-                self._add(os.fsdecode(raw), event.is_directory)
+        created = event.event_type in ("created", "moved")
+        self._add(os.fsdecode(event.src_path), event.is_directory, False)
+        destination = getattr(event, "dest_path", "")
+        if destination:
+            self._add(os.fsdecode(destination), event.is_directory, created)
+        elif created:
+            self._add(os.fsdecode(event.src_path), event.is_directory, True)
 
-    def _add(self, raw: str, is_directory: bool) -> None:
+    def _add(self, raw: str, is_directory: bool, created: bool) -> None:
         try:
             relative = Path(raw).relative_to(self.root)
         except ValueError:
             return
         kind = classify(relative, is_directory)
+        top = relative.parts in ((CLIENTS_DIR,), (TEMPLATES_DIR,))
+        if is_directory and top and created:
+            self.appeared(relative.parts[0])
+            kind = "folder" if relative.parts[0] == CLIENTS_DIR else "template"
         if kind is None:
             return
         with self.lock:
@@ -121,18 +129,25 @@ class Watcher:
     def __init__(self, root: Path, rebuild: Callable[[Changes], None]) -> None:
         self.root = root.resolve()
         self.rebuild = rebuild
-        self.collector = _Collector(self.root)
+        self.collector = _Collector(self.root, self._watch_folder)
         self.observer = Observer()
+        self.watched: set[str] = set()
         self.stopping = threading.Event()
 
     def start(self) -> None:
         """Begin watching clients/, templates/ and the project folder itself."""
         self.observer.schedule(self.collector, str(self.root), recursive=False)
         for name in (CLIENTS_DIR, TEMPLATES_DIR):
-            folder = self.root / name
-            if folder.is_dir():
-                self.observer.schedule(self.collector, str(folder), recursive=True)
+            self._watch_folder(name)
         self.observer.start()
+
+    def _watch_folder(self, name: str) -> None:
+        """Watch clients/ or templates/ recursively once it exists."""
+        folder = self.root / name
+        if name in self.watched or not folder.is_dir():
+            return
+        self.watched.add(name)
+        self.observer.schedule(self.collector, str(folder), recursive=True)
 
     def run(self) -> None:
         """Wait for changes and rebuild, until stop(); a failed rebuild is logged."""

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
+import shutil
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -69,3 +72,34 @@ def project(tmp_path: Path) -> ProjectDir:
 @pytest.fixture
 def cli() -> Callable[..., Result]:
     return run_cli
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium driven by playwright; skipped without it, except in CI."""
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        executable = None
+    if executable is None:
+        if os.environ.get("CI"):
+            pytest.fail(
+                "CI is set but chromium or playwright is missing: the browser "
+                "tests must run in CI"
+            )
+        pytest.skip("chromium or playwright is not installed (with CI set this fails)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()

@@ -25,21 +25,34 @@ def cards(board: Board, stage: str) -> list[tuple[str, str]]:
 
 def test_one_column_per_open_stage_in_order(project: ProjectDir) -> None:
     board = board_of(write_project(project))
-    assert [c.stage.name for c in board.columns] == ["lead", "qualified", "proposal",
-                                                     "negotiation"]
+    assert [c.stage.name for c in board.columns] == [
+        "lead",
+        "qualified",
+        "proposal",
+        "negotiation",
+    ]
     assert board.deals == 6
 
 
 def test_cards_go_overdue_today_none_scheduled(project: ProjectDir) -> None:
     board = board_of(write_project(project))
     assert [client for client, _ in cards(board, "lead")] == [
-        "evil-corp", "beta-cafes", "gamma-hotel"]
+        "evil-corp",
+        "beta-cafes",
+        "gamma-hotel",
+    ]
 
 
 def test_then_the_largest_weighted_value_first(project: ProjectDir) -> None:
-    for name, value, probability in (("small", 1000, 90), ("big", 5000, 25),
-                                     ("middle", 2000, 60), ("none", None, 50)):
-        project.client(name, f"""
+    for name, value, probability in (
+        ("small", 1000, 90),
+        ("big", 5000, 25),
+        ("middle", 2000, 60),
+        ("none", None, 50),
+    ):
+        project.client(
+            name,
+            f"""
             ---
             name: {name.title()}
             first_contact: 2026-11-01
@@ -48,15 +61,19 @@ def test_then_the_largest_weighted_value_first(project: ProjectDir) -> None:
             probability: {probability}
             {"value: " + str(value) if value else ""}
             ---
-        """)
+        """,
+        )
     board = board_of(project)
     assert [c for c, _ in cards(board, "lead")] == ["big", "middle", "small", "none"]
 
 
 def test_titles_show_only_for_clients_with_several_deals(project: ProjectDir) -> None:
     board = board_of(write_project(project))
-    shown = {(card.client.id, card.show_title)
-             for column in board.columns for card in column.cards}
+    shown = {
+        (card.client.id, card.show_title)
+        for column in board.columns
+        for card in column.cards
+    }
     assert ("beta-cafes", True) in shown and ("acme-tools", False) in shown
 
 
@@ -67,12 +84,16 @@ def test_totals_are_kept_per_currency(project: ProjectDir) -> None:
     assert (gbp.currency, gbp.value, gbp.weighted) == ("GBP", 5000, 2000)
     qualified = next(c for c in board.columns if c.stage.name == "qualified")
     assert [(a.currency, a.value) for a in qualified.totals] == [
-        ("EUR", 0), ("GBP", 5000)]
+        ("EUR", 0),
+        ("GBP", 5000),
+    ]
 
 
 def test_recent_closes_are_summarised_by_stage(project: ProjectDir) -> None:
     write_project(project)
-    project.client("old-win", """
+    project.client(
+        "old-win",
+        """
         ---
         name: Old Win
         first_contact: 2025-01-01
@@ -80,11 +101,13 @@ def test_recent_closes_are_summarised_by_stage(project: ProjectDir) -> None:
         value: 999
         closed_on: 2026-09-01
         ---
-    """)
+    """,
+    )
     board = board_of(project)
     assert board.since == dt.date(2026, 9, 2)
     won, lost = board.closed
     assert [(c.client.id, c.deal.title) for c in won.cards] == [
-        ("beta-cafes", "Grinders")]
+        ("beta-cafes", "Grinders")
+    ]
     assert [c.client.id for c in lost.cards] == ["epsilon-bar"]
     assert lost.totals[0].value == 7000

@@ -18,8 +18,20 @@ from crmgen.render import money
 from crmgen.site import render_site
 
 SNAPSHOTS = Path(__file__).parent / "snapshots" / "site"
-ACTIVE_TAGS = {"script", "iframe", "object", "embed", "style", "form", "svg", "base",
-               "meta", "link", "frame", "math"}
+ACTIVE_TAGS = {
+    "script",
+    "iframe",
+    "object",
+    "embed",
+    "style",
+    "form",
+    "svg",
+    "base",
+    "meta",
+    "link",
+    "frame",
+    "math",
+}
 
 
 class Tags(HTMLParser):
@@ -51,26 +63,43 @@ def test_build_writes_the_whole_site_and_fails_on_errors(project: ProjectDir) ->
     assert "clients/broken.md:1: error: `name` is required" in result.out
     assert "open site/index.html" in result.out or "index.html" in result.out, result
     site = project.root / "site"
-    for name in ("index.html", "followups.html", "problems.html", "data.json",
-                 "followups.ics", "followups-anna.ics", "static/site.css",
-                 "static/board.js", MARKER, "clients/acme-tools.html",
-                 "clients/evil-corp.html"):
+    for name in (
+        "index.html",
+        "followups.html",
+        "problems.html",
+        "data.json",
+        "followups.ics",
+        "followups-anna.ics",
+        "static/site.css",
+        "static/board.js",
+        MARKER,
+        "clients/acme-tools.html",
+        "clients/evil-corp.html",
+    ):
         assert (site / name).is_file(), name
     assert not (site / "clients/broken.html").exists()
 
 
 def test_a_clean_project_exits_0(project: ProjectDir) -> None:
-    project.client("solo", """
+    project.client(
+        "solo",
+        """
         ---
         name: Solo
         first_contact: 2026-11-01
         stage: lead
         ---
-    """)
+    """,
+    )
     result = project.run("build", "--today", TODAY)
     assert result.status == 0, result
-    assert "problems" not in (project.root / "site/index.html").read_text().split(
-        "<main")[0].split("<nav")[0]
+    assert (
+        "problems"
+        not in (project.root / "site/index.html")
+        .read_text()
+        .split("<main")[0]
+        .split("<nav")[0]
+    )
 
 
 def test_problems_show_on_every_page(project: ProjectDir) -> None:
@@ -89,15 +118,22 @@ def test_data_json_is_the_export_document(project: ProjectDir) -> None:
     assert (site / "data.json").read_text("utf-8") == exported.out
 
 
-def test_the_same_input_gives_the_same_bytes(project: ProjectDir,
-                                             tmp_path: Path) -> None:
+def test_the_same_input_gives_the_same_bytes(
+    project: ProjectDir, tmp_path: Path
+) -> None:
     write_project(project)
     project.run("build", "--today", TODAY, "--out", str(tmp_path / "one"))
     project.run("build", "--today", TODAY, "--out", str(tmp_path / "two"))
-    one = {p.relative_to(tmp_path / "one"): p.read_bytes()
-           for p in (tmp_path / "one").rglob("*") if p.is_file()}
-    two = {p.relative_to(tmp_path / "two"): p.read_bytes()
-           for p in (tmp_path / "two").rglob("*") if p.is_file()}
+    one = {
+        p.relative_to(tmp_path / "one"): p.read_bytes()
+        for p in (tmp_path / "one").rglob("*")
+        if p.is_file()
+    }
+    two = {
+        p.relative_to(tmp_path / "two"): p.read_bytes()
+        for p in (tmp_path / "two").rglob("*")
+        if p.is_file()
+    }
     assert one == two
 
 
@@ -112,7 +148,10 @@ def test_every_link_is_relative_and_resolves(project: ProjectDir) -> None:
                 if tag == "a" and target.startswith("https://"):
                     continue  # a link a person may follow; nothing loads by itself
                 assert not re.match(r"^[a-z][a-z0-9+.-]*:|^//|^/", target, re.I), (
-                    page, tag, target)
+                    page,
+                    tag,
+                    target,
+                )
                 resolved = (page.parent / target.split("#")[0]).resolve()
                 assert site.resolve() in resolved.parents, (page, target)
                 # An image a note names may be missing; every link of ours exists.
@@ -121,16 +160,24 @@ def test_every_link_is_relative_and_resolves(project: ProjectDir) -> None:
 
 def test_nothing_typed_becomes_active_markup(project: ProjectDir) -> None:
     site = built(write_project(project))
-    for page in ("clients/evil-corp.html", "index.html", "followups.html",
-                 "problems.html"):
+    for page in (
+        "clients/evil-corp.html",
+        "index.html",
+        "followups.html",
+        "problems.html",
+    ):
         for tag, attrs in tags_of(site / page):
             assert not any(name.startswith("on") for name in attrs), (page, tag, attrs)
             if tag == "script":
-                assert attrs in ({"type": "application/json", "id": "site-data"},
-                                 {"src": "static/board.js"}), (page, attrs)
+                assert attrs in (
+                    {"type": "application/json", "id": "site-data"},
+                    {"src": "static/board.js"},
+                ), (page, attrs)
             elif tag == "link":
-                assert attrs == {"rel": "stylesheet", "href": "../static/site.css"
-                                 if "/" in page else "static/site.css"}
+                assert attrs == {
+                    "rel": "stylesheet",
+                    "href": "../static/site.css" if "/" in page else "static/site.css",
+                }
             elif tag == "form":
                 assert attrs.get("id") == "filters", (page, attrs)
             elif tag != "meta":
@@ -138,15 +185,19 @@ def test_nothing_typed_becomes_active_markup(project: ProjectDir) -> None:
             for name in ("href", "src", "action", "formaction"):
                 value = re.sub(r"\s", "", attrs.get(name, "")).lower()
                 assert not value.startswith(("javascript:", "vbscript:", "data:")), (
-                    page, tag, attrs)
+                    page,
+                    tag,
+                    attrs,
+                )
             assert attrs.get("id") != "injected"
 
 
 def test_embedded_json_keeps_hostile_values_inert(project: ProjectDir) -> None:
     site = built(write_project(project))
     html = (site / "index.html").read_text()
-    found = re.search(r'<script type="application/json" id="site-data">(.*?)</script>',
-                      html, re.S)
+    found = re.search(
+        r'<script type="application/json" id="site-data">(.*?)</script>', html, re.S
+    )
     assert found is not None
     assert "<" not in found.group(1)
     data = json.loads(found.group(1))
@@ -154,8 +205,12 @@ def test_embedded_json_keeps_hostile_values_inert(project: ProjectDir) -> None:
 
 
 def column_of(html: str, stage: str) -> str:
-    found = re.search(rf'<section class="column" data-group data-stage="{stage}".*?'
-                      r"</section>", html, re.S)
+    found = re.search(
+        rf'<section class="column" data-group data-stage="{stage}".*?'
+        r"</section>",
+        html,
+        re.S,
+    )
     assert found is not None, stage
     return found.group(0)
 
@@ -171,8 +226,12 @@ def test_board_numbers_equal_data_json(project: ProjectDir) -> None:
     html = (site / "index.html").read_text()
     data = json.loads((site / "data.json").read_text())
     for stage in ("lead", "qualified", "proposal", "negotiation"):
-        deals = [deal for client in data["clients"] for deal in client["deals"]
-                 if deal["stage"] == stage]
+        deals = [
+            deal
+            for client in data["clients"]
+            for deal in client["deals"]
+            if deal["stage"] == stage
+        ]
         column = column_of(html, stage)
         assert column.count("data-item ") == len(deals)
         assert shown(column, "count") == str(len(deals))
@@ -181,19 +240,24 @@ def test_board_numbers_equal_data_json(project: ProjectDir) -> None:
             for deal in deals:
                 if deal[field] is not None:
                     sums[deal["currency"]] = sums.get(deal["currency"], 0) + deal[field]
-            expected = " + ".join(money(round(sums[code], 2), code)
-                                  for code in sorted(sums, key=lambda c: c != "EUR"))
+            expected = " + ".join(
+                money(round(sums[code], 2), code)
+                for code in sorted(sums, key=lambda c: c != "EUR")
+            )
             assert shown(column, what) == expected, (stage, what)
 
 
 def test_follow_up_page_lists_the_overdue_in_order(project: ProjectDir) -> None:
     site = built(write_project(project))
     html = (site / "followups.html").read_text()
-    overdue = re.search(r'<section class="fu-section fu-overdue".*?</section>', html,
-                        re.S)
+    overdue = re.search(
+        r'<section class="fu-section fu-overdue".*?</section>', html, re.S
+    )
     assert overdue is not None
     assert re.findall(r'data-client="([^"]+)"', overdue.group(0)) == [
-        "acme-tools", "evil-corp"]
+        "acme-tools",
+        "evil-corp",
+    ]
     assert 'href="tel:+35315550100"' in overdue.group(0)
     assert 'href="mailto:ann@acme.example"' in overdue.group(0)
 
@@ -201,33 +265,63 @@ def test_follow_up_page_lists_the_overdue_in_order(project: ProjectDir) -> None:
 def test_client_page_shows_fields_deals_history_and_log(project: ProjectDir) -> None:
     site = built(write_project(project))
     html = (site / "clients/acme-tools.html").read_text()
-    for fragment in ("Acme Tools Ltd", "Ann Smith", "<dt>industry</dt><dd>tools</dd>",
-                     "<strong>hand tools</strong>", "€10,000", "60%", "€6,000",
-                     "lead → <strong>proposal</strong>"):
+    for fragment in (
+        "Acme Tools Ltd",
+        "Ann Smith",
+        "<dt>industry</dt><dd>tools</dd>",
+        "<strong>hand tools</strong>",
+        "€10,000",
+        "60%",
+        "€6,000",
+        "lead → <strong>proposal</strong>",
+    ):
         assert fragment in html, fragment
-    order = [html.index(s) for s in ("Asked for a revised quote", "lead -&gt; proposal"
-                                     if "lead -&gt; proposal" in html else
-                                     "Sent the proposal", "First contact</h3>")]
+    order = [
+        html.index(s)
+        for s in (
+            "Asked for a revised quote",
+            "lead -&gt; proposal"
+            if "lead -&gt; proposal" in html
+            else "Sent the proposal",
+            "First contact</h3>",
+        )
+    ]
     assert order == sorted(order), "log is newest first"
     beta = (site / "clients/beta-cafes.html").read_text()
     assert "£5,000" in beta and "Espresso machines" in beta and "Grinders" in beta
 
 
-def test_refuses_folders_it_must_not_replace(project: ProjectDir,
-                                             tmp_path: Path) -> None:
+def test_refuses_folders_it_must_not_replace(
+    project: ProjectDir, tmp_path: Path
+) -> None:
     write_project(project)
     keep = tmp_path / "mine"
     keep.mkdir()
     (keep / "thesis.txt").write_text("precious")
-    for out in (project.root, project.root / "clients", project.root / "templates",
-                project.root / "clients" / "site", keep, tmp_path):
+    for out in (
+        project.root,
+        project.root / "clients",
+        project.root / "templates",
+        project.root / "clients" / "site",
+        keep,
+        tmp_path,
+    ):
         result = project.run("build", "--today", TODAY, "--out", str(out))
         assert result.status == 2, (out, result)
         assert "refusing" in result.err or "not built by crmgen" in result.err, result
     assert (keep / "thesis.txt").read_text() == "precious"
     assert sorted(p.name for p in (project.root / "clients").iterdir()) == sorted(
-        f"{name}.md" for name in ("acme-tools", "beta-cafes", "gamma-hotel",
-                                  "delta-group", "epsilon-bar", "evil-corp", "broken"))
+        f"{name}.md"
+        for name in (
+            "acme-tools",
+            "beta-cafes",
+            "gamma-hotel",
+            "delta-group",
+            "epsilon-bar",
+            "evil-corp",
+            "broken",
+        )
+    )
 
 
 def test_configured_output_outside_the_project_is_refused(project: ProjectDir) -> None:
@@ -283,10 +377,12 @@ def snapshot_pages(project: ProjectDir) -> dict[str, bytes]:
     """The rendered pages and calendars of the test project (not data.json)."""
     from datetime import date
 
-    files = render_site(load_project(write_project(project).root,
-                                     date.fromisoformat(TODAY)))
-    return {name: data for name, data in files.items()
-            if name.endswith((".html", ".ics"))}
+    files = render_site(
+        load_project(write_project(project).root, date.fromisoformat(TODAY))
+    )
+    return {
+        name: data for name, data in files.items() if name.endswith((".html", ".ics"))
+    }
 
 
 def test_pages_match_their_snapshots(project: ProjectDir) -> None:
@@ -296,14 +392,16 @@ def test_pages_match_their_snapshots(project: ProjectDir) -> None:
             path = SNAPSHOTS / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
-    stored = {p.relative_to(SNAPSHOTS).as_posix() for p in SNAPSHOTS.rglob("*")
-              if p.is_file()}
+    stored = {
+        p.relative_to(SNAPSHOTS).as_posix() for p in SNAPSHOTS.rglob("*") if p.is_file()
+    }
     assert stored == set(pages), "run with CRMGEN_UPDATE_SNAPSHOTS=1 to update"
     for name, data in pages.items():
         stored_bytes = (SNAPSHOTS / name).read_bytes()
         assert data == stored_bytes, (
             f"{name} differs from its snapshot; if the change is intended, run "
-            f"CRMGEN_UPDATE_SNAPSHOTS=1 pytest tests/test_build.py")
+            f"CRMGEN_UPDATE_SNAPSHOTS=1 pytest tests/test_build.py"
+        )
 
 
 @pytest.mark.parametrize("page", ["index.html", "followups.html"])

@@ -22,8 +22,11 @@ def test_an_all_day_event_per_open_client_with_a_date(project: ProjectDir) -> No
     cal = icalendar.Calendar.from_ical(files["followups.ics"])
     events = cal.walk("VEVENT")
     assert [str(e["uid"]) for e in events] == [
-        "evil-corp-followup@crmgen", "acme-tools-followup@crmgen",
-        "beta-cafes-followup@crmgen", "delta-group-followup@crmgen"]
+        "evil-corp-followup@crmgen",
+        "acme-tools-followup@crmgen",
+        "beta-cafes-followup@crmgen",
+        "delta-group-followup@crmgen",
+    ]
     acme = events[1]
     assert acme.decoded("dtstart") == dt.date(2026, 11, 25)
     assert acme.decoded("dtend") == dt.date(2026, 11, 26)
@@ -47,10 +50,13 @@ def test_one_calendar_per_owner_with_only_their_clients(project: ProjectDir) -> 
     assert all(name.replace("-", "").replace(".", "").isalnum() for name in names)
     anna = icalendar.Calendar.from_ical(files["followups-anna.ics"])
     assert [str(e["uid"]) for e in anna.walk("VEVENT")] == [
-        "acme-tools-followup@crmgen"]
+        "acme-tools-followup@crmgen"
+    ]
 
 
 def test_owner_file_names_stay_unique() -> None:
     assert owner_files(["Ann B", "ann-b", "日本"]) == {
-        "Ann B": "followups-ann-b.ics", "ann-b": "followups-ann-b-2.ics",
-        "日本": "followups-owner.ics"}
+        "Ann B": "followups-ann-b.ics",
+        "ann-b": "followups-ann-b-2.ics",
+        "日本": "followups-owner.ics",
+    }

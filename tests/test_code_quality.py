@@ -20,7 +20,10 @@ def _tool(name: str) -> list[str]:
 def test_ruff_is_clean() -> None:
     done = subprocess.run(
         [*_tool("ruff"), "check", "crmgen", "tests"],
-        cwd=REPO, capture_output=True, text=True, check=False,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
 
@@ -28,6 +31,9 @@ def test_ruff_is_clean() -> None:
 def test_mypy_strict_is_clean() -> None:
     done = subprocess.run(
         [*_tool("mypy"), "--strict", "crmgen"],
-        cwd=REPO, capture_output=True, text=True, check=False,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr

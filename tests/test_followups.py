@@ -31,9 +31,14 @@ def test_every_open_client_lands_in_its_sections(project: ProjectDir) -> None:
 
 
 def test_the_most_valuable_overdue_call_comes_first(project: ProjectDir) -> None:
-    for name, value, due in (("cheap", 500, "2026-11-01"), ("dear", 9000, "2026-11-30"),
-                             ("middling", 3000, "2026-11-15")):
-        project.client(name, f"""
+    for name, value, due in (
+        ("cheap", 500, "2026-11-01"),
+        ("dear", 9000, "2026-11-30"),
+        ("middling", 3000, "2026-11-15"),
+    ):
+        project.client(
+            name,
+            f"""
             ---
             name: {name.title()}
             first_contact: 2026-11-01
@@ -41,21 +46,28 @@ def test_the_most_valuable_overdue_call_comes_first(project: ProjectDir) -> None
             stage: proposal
             value: {value}
             ---
-        """)
+        """,
+        )
     assert sections_of(project)["overdue"] == ["dear", "middling", "cheap"]
 
 
 def test_scheduled_follow_ups_split_at_a_week(project: ProjectDir) -> None:
-    for name, due in (("soon", "2026-12-08"), ("later", "2026-12-09"),
-                      ("closed", "2026-12-02")):
+    for name, due in (
+        ("soon", "2026-12-08"),
+        ("later", "2026-12-09"),
+        ("closed", "2026-12-02"),
+    ):
         stage = "won" if name == "closed" else "lead"
-        project.client(name, f"""
+        project.client(
+            name,
+            f"""
             ---
             name: {name.title()}
             first_contact: 2026-11-30
             next_follow_up: {due}
             stage: {stage}
             ---
-        """)
+        """,
+        )
     found = sections_of(project)
     assert (found["week"], found["later"]) == (["soon"], ["later"])

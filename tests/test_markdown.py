@@ -10,21 +10,34 @@ from crmgen.markdown import to_html
 
 
 def test_ordinary_markdown_survives() -> None:
-    html = to_html("Some **bold**, *em*, `code` and ~~gone~~.\n\n"
-                   "- one\n- two\n\n1. first\n\n"
-                   "| a | b |\n|---|---|\n| 1 | 2 |\n\n"
-                   "```\nx < 1\n```\n\n> quoted\n\n"
-                   "[site](https://example.com) <kbd>Ctrl</kbd>")
-    for fragment in ("<strong>bold</strong>", "<em>em</em>", "<code>code</code>",
-                     "<del>gone</del>", "<li>one</li>", "<ol>", "<table>",
-                     "<td>1</td>", "x &lt; 1", "<blockquote>", "<kbd>Ctrl</kbd>",
-                     '<a href="https://example.com" rel="noopener noreferrer">'):
+    html = to_html(
+        "Some **bold**, *em*, `code` and ~~gone~~.\n\n"
+        "- one\n- two\n\n1. first\n\n"
+        "| a | b |\n|---|---|\n| 1 | 2 |\n\n"
+        "```\nx < 1\n```\n\n> quoted\n\n"
+        "[site](https://example.com) <kbd>Ctrl</kbd>"
+    )
+    for fragment in (
+        "<strong>bold</strong>",
+        "<em>em</em>",
+        "<code>code</code>",
+        "<del>gone</del>",
+        "<li>one</li>",
+        "<ol>",
+        "<table>",
+        "<td>1</td>",
+        "x &lt; 1",
+        "<blockquote>",
+        "<kbd>Ctrl</kbd>",
+        '<a href="https://example.com" rel="noopener noreferrer">',
+    ):
         assert fragment in html, html
 
 
 def test_links_keep_mail_phone_and_relative_targets() -> None:
-    html = to_html("[m](mailto:a@b.example) [t](tel:+3531555) [r](other.html) "
-                   "www.example.com")
+    html = to_html(
+        "[m](mailto:a@b.example) [t](tel:+3531555) [r](other.html) www.example.com"
+    )
     assert 'href="mailto:a@b.example"' in html
     assert 'href="tel:+3531555"' in html
     assert 'href="other.html"' in html
@@ -32,41 +45,55 @@ def test_links_keep_mail_phone_and_relative_targets() -> None:
 
 
 def test_task_lists_are_the_only_inputs() -> None:
-    html = to_html("- [x] done\n- [ ] open\n\n<input type=text name=q value=secret>"
-                   "<input type=checkbox>")
+    html = to_html(
+        "- [x] done\n- [ ] open\n\n<input type=text name=q value=secret>"
+        "<input type=checkbox>"
+    )
     inputs = re.findall(r"<input[^>]*>", html)
     assert len(inputs) == 2, html
     assert all('type="checkbox"' in tag and "disabled" in tag for tag in inputs), html
     assert "secret" not in html and "name=" not in html
 
 
-@pytest.mark.parametrize("text", [
-    "<script>alert(1)</script>",
-    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
-    "<svg><script>alert(1)</script></svg>",
-    "para\n\n<script>\nalert(1)\n</script>",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<script>alert(1)</script>",
+        "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+        "<svg><script>alert(1)</script></svg>",
+        "para\n\n<script>\nalert(1)\n</script>",
+    ],
+)
 def test_script_elements_never_survive(text: str) -> None:
     assert "<script" not in to_html(text).lower()
 
 
-@pytest.mark.parametrize("text", [
-    "<img src=x onerror=alert(1)>",
-    '<div onmouseover="alert(1)">x</div>',
-    '<a href="https://ok.example" onclick="alert(1)">x</a>',
-    "<b onclick=alert(1)>x</b>",
-    '<svg onload="alert(1)"></svg>',
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<img src=x onerror=alert(1)>",
+        '<div onmouseover="alert(1)">x</div>',
+        '<a href="https://ok.example" onclick="alert(1)">x</a>',
+        "<b onclick=alert(1)>x</b>",
+        '<svg onload="alert(1)"></svg>',
+    ],
+)
 def test_event_handler_attributes_are_removed(text: str) -> None:
     html = to_html(text)
     assert not re.search(r"\son\w+\s*=", html), html
 
 
-@pytest.mark.parametrize("target", [
-    "javascript:alert(1)", "JaVaScRiPt:alert(1)", "vbscript:msgbox(1)",
-    "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
-    "jav&#x09;ascript:alert(1)", " javascript:alert(1)",
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        "vbscript:msgbox(1)",
+        "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+        "jav&#x09;ascript:alert(1)",
+        " javascript:alert(1)",
+    ],
+)
 def test_unsafe_link_targets_are_never_followed(target: str) -> None:
     for text in (f"[x]({target})", f'<a href="{target}">x</a>'):
         html = to_html(text)
@@ -83,13 +110,16 @@ def scheme(href: str) -> str:
 
 
 def test_images_load_only_from_inside_the_site() -> None:
-    html = to_html("![a](https://evil.example/t.png) ![b](//evil.example/t.png) "
-                   "![c](pic.png) ![d](data:image/png;base64,AAAA)")
+    html = to_html(
+        "![a](https://evil.example/t.png) ![b](//evil.example/t.png) "
+        "![c](pic.png) ![d](data:image/png;base64,AAAA)"
+    )
     assert re.findall(r'src="([^"]*)"', html) == ["pic.png"], html
 
 
-@pytest.mark.parametrize("tag", ["iframe", "object", "embed", "style", "form",
-                                 "base", "meta", "link"])
+@pytest.mark.parametrize(
+    "tag", ["iframe", "object", "embed", "style", "form", "base", "meta", "link"]
+)
 def test_dangerous_elements_are_not_elements(tag: str) -> None:
     html = to_html(f'<{tag} src="https://evil.example" href="x">inside</{tag}>')
     assert f"<{tag}" not in html, html

@@ -60,20 +60,20 @@ def _check(data: bytes) -> None:
             assert 1 <= entry.line <= lines
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(FRAGMENTS), max_size=40))
 def test_assembled_fragments_never_crash(parts: list[str]) -> None:
     _check("".join(parts).encode("utf-8"))
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=400))
 def test_random_bytes_never_crash(data: bytes) -> None:
     _check(b"---\n" + data)
     _check(data)
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(SAMPLES) if SAMPLES else st.nothing(), st.data())
 def test_mutated_sample_files_never_crash(path: Path, data: st.DataObject) -> None:
     original = path.read_bytes()

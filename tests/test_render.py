@@ -41,8 +41,12 @@ def test_dates_percent_and_days() -> None:
     assert date(dt.date(2026, 12, 3)) == "3 Dec 2026"
     assert date(None) == "—"
     assert percent(60) == "60%"
-    assert (days(0), days(1), days(12), days(None)) == ("today", "1 day", "12 days",
-                                                         "never")
+    assert (days(0), days(1), days(12), days(None)) == (
+        "today",
+        "1 day",
+        "12 days",
+        "never",
+    )
 
 
 def test_contact_targets_cannot_become_other_links() -> None:

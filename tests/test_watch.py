@@ -136,3 +136,20 @@ def test_a_failing_rebuild_keeps_the_loop_alive(tmp_path: Path) -> None:
         assert calls[1].config
     finally:
         watcher.stop()
+
+
+def test_templates_folder_created_later_is_watched(tmp_path: Path) -> None:
+    (tmp_path / "clients").mkdir()
+    recorder = Recorder()
+    watcher = _watching(tmp_path, recorder)
+    try:
+        (tmp_path / "templates").mkdir()
+        _wait(recorder)
+        assert recorder.calls[-1].templates
+        count = len(recorder.calls)
+        (tmp_path / "templates" / "board.html").write_text("x")
+        _wait(recorder, count + 1)
+        assert len(recorder.calls) == count + 1
+        assert recorder.calls[-1].templates
+    finally:
+        watcher.stop()

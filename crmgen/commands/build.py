@@ -14,16 +14,22 @@ from crmgen.commands.base import UsageError, add_today, print_problems, project_
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
-        "build", help="build the static site",
+        "build",
+        help="build the static site",
         description="Build the site: the pipeline board (index.html), the follow-up "
-                    "report, a page per client, the problems page, data.json and "
-                    "follow-up calendars (.ics). Open index.html in a browser; it "
-                    "works straight from the folder. Exit status 0 when the files "
-                    "have no errors, 1 when they do (the site is written all the "
-                    "same), 2 on bad usage.")
-    parser.add_argument("--out", type=Path, metavar="DIR",
-                        help="write the site to DIR (default: crmgen.toml's "
-                             "[site] output, else site/ in the project)")
+        "report, a page per client, the problems page, data.json and "
+        "follow-up calendars (.ics). Open index.html in a browser; it "
+        "works straight from the folder. Exit status 0 when the files "
+        "have no errors, 1 when they do (the site is written all the "
+        "same), 2 on bad usage.",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="write the site to DIR (default: crmgen.toml's "
+        "[site] output, else site/ in the project)",
+    )
     add_today(parser)
     parser.set_defaults(run=run)
 
@@ -43,14 +49,17 @@ def run(args: argparse.Namespace) -> int:
         where = getattr(error, "filename", None) or getattr(error, "name", None)
         line = getattr(error, "lineno", None)
         place = f" ({where}{':' + str(line) if line else ''})" if where else ""
-        raise UsageError(f"a template failed{place}: {error}; the previous site "
-                         f"was left as it was") from None
+        raise UsageError(
+            f"a template failed{place}: {error}; the previous site was left as it was"
+        ) from None
     project = result.project
     print_problems(project.problems)
     shown = os.path.relpath(result.output)
     if shown.startswith(".." + os.sep + ".."):
         shown = str(result.output)
     counts = f"{plural(project.errors, 'error')}, {plural(project.warnings, 'warning')}"
-    print(f"built {plural(len(project.clients), 'client page')} into {shown}{os.sep}"
-          f" ({counts}): open {os.path.join(shown, 'index.html')}")
+    print(
+        f"built {plural(len(project.clients), 'client page')} into {shown}{os.sep}"
+        f" ({counts}): open {os.path.join(shown, 'index.html')}"
+    )
     return 1 if project.errors else 0

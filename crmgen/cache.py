@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from crmgen import __version__, config, fields, ids, model, parse, yamlnodes
+from crmgen import __version__
 from crmgen.config import Config
 from crmgen.files import write_atomic
 from crmgen.model import Client, Deal, LogEntry, Problem, StageChange
@@ -67,7 +67,8 @@ class Entry(NamedTuple):
 
 def stamp_of(status: os.stat_result, now_ns: int) -> Stamp | None:
     """The stamp of a file's status, None when it changed too recently to trust."""
-    if status.st_mtime_ns > now_ns - RACY_NS or status.st_ctime_ns > now_ns - RACY_NS:
+    # Writes move mtime; a ctime-only change (chmod, utime) leaves the bytes.
+    if status.st_mtime_ns > now_ns - RACY_NS:
         return None
     return (status.st_mtime_ns, status.st_ctime_ns, status.st_size, status.st_ino)
 
@@ -80,20 +81,20 @@ def digest_of(data: bytes) -> bytes:
 def cache_key(config: Config) -> str:
     """What every entry depends on besides the file: crmgen, its code, config."""
     return (
-        f"crmgen {__version__} format {FORMAT} code {_code_digest()} "
+        f"crmgen {__version__} format {FORMAT} code {code_digest()} "
         f"config {config.fingerprint()}"
     )
 
 
 @functools.cache
-def _code_digest() -> str:
-    """A digest of the modules parsing depends on: a development checkout changes
-    them without changing the version, and a stale parse must not survive that."""
+def code_digest() -> str:
+    """A digest of crmgen's own modules: a development checkout changes them
+    without changing the version, and a stale result must not survive that."""
     digest = hashlib.blake2b(digest_size=16)
-    for module in (config, fields, ids, model, parse, yamlnodes):
-        source = getattr(module, "__file__", None)
-        with contextlib.suppress(OSError, TypeError):
-            digest.update(Path(str(source)).read_bytes())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        with contextlib.suppress(OSError):
+            digest.update(path.read_bytes())
     return digest.hexdigest()
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import logging
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from crmgen.cache import gc_paused
@@ -32,6 +32,8 @@ class Project:
     clients: in path order; a file that could not be read is absent here but
         its problems are in `problems`.
     problems: configuration, file and cross-file problems, sorted by path, line.
+    digests: each read client file's content digest by path (see crmgen.cache),
+        for builds that reuse what was rendered from unchanged files.
     """
 
     root: Path
@@ -40,6 +42,7 @@ class Project:
     clients: tuple[Client, ...]
     problems: tuple[Problem, ...]
     files: int
+    digests: Mapping[str, bytes] = field(default_factory=dict)
 
     @property
     def errors(self) -> int:
@@ -201,10 +204,10 @@ def load_project(
     paths = discover(root)
     wanted = paths if only is None else sorted(set(only))
     with gc_paused():
-        parsed = read_clients(root, wanted, paths, config, cache)
+        parsed, digests = read_clients(root, wanted, paths, config, cache)
         for client, found in parsed.values():
             if client is not None:
                 found += check_client(client, config, day)
         project = assemble(root, config, day, problems, parsed, paths)
     log.debug("loaded %d client files", len(wanted))
-    return project
+    return replace(project, digests=digests)

@@ -20,13 +20,15 @@ Result = tuple[Client | None, list[Problem]]
 
 def read_clients(
     root: Path, paths: list[str], existing: list[str], config: Config, cache: bool
-) -> dict[str, Result]:
-    """Parse results for paths; existing is every client file, for pruning."""
+) -> tuple[dict[str, Result], dict[str, bytes]]:
+    """Parse results and content digests for paths (unreadable files have no
+    digest); existing is every client file, for pruning the cache."""
     store = ClientCache.open(root, config) if cache else ClientCache.disabled(config)
     with gc_paused():
         entries, stale = _from_cache(store, root, paths)
         fresh = parse_files(root, stale, config)
         results: dict[str, Result] = {}
+        digests: dict[str, bytes] = {}
         for path in paths:
             found = entries.get(path) or fresh[path]
             if isinstance(found, Problem):
@@ -35,9 +37,10 @@ def read_clients(
             if path not in entries:
                 store.put(path, found)
             results[path] = _result(found, root, path, config)
+            digests[path] = found.digest
     log.debug("%d files from the cache, %d parsed", len(entries), len(stale))
     store.save(existing)
-    return results
+    return results, digests
 
 
 def _from_cache(

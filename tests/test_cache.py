@@ -8,12 +8,12 @@ import pickle
 from pathlib import Path
 
 import pytest
+from conftest import ProjectDir
 
 from crmgen import cache
 from crmgen.cache import CACHE_DIR, CLIENTS_FILE, ClientCache
 from crmgen.config import Config
 from crmgen.loader import Project, load_project
-from tests.conftest import ProjectDir
 
 TODAY = dt.date(2027, 1, 15)
 OLD = 1_600_000_000  # a file time long past, so stamps are trusted

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from conftest import ProjectDir
 
 from crmgen import pool
 from crmgen.config import Config
 from crmgen.model import Problem
-from tests.conftest import ProjectDir
 
 CLIENT = """\
     ---

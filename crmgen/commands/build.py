@@ -9,7 +9,13 @@ from pathlib import Path
 import jinja2
 
 from crmgen.build import OutputFolderError, build
-from crmgen.commands.base import UsageError, add_today, print_problems, project_root
+from crmgen.commands.base import (
+    UsageError,
+    add_no_cache,
+    add_today,
+    print_problems,
+    project_root,
+)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -31,6 +37,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "[site] output, else site/ in the project)",
     )
     add_today(parser)
+    add_no_cache(parser)
     parser.set_defaults(run=run)
 
 
@@ -42,7 +49,7 @@ def plural(count: int, word: str) -> str:
 def run(args: argparse.Namespace) -> int:
     root = project_root(args)
     try:
-        result = build(root, args.today, args.out)
+        result = build(root, args.today, args.out, cache=args.cache)
     except OutputFolderError as error:
         raise UsageError(str(error)) from None
     except jinja2.TemplateError as error:
@@ -52,14 +59,16 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(
             f"a template failed{place}: {error}; the previous site was left as it was"
         ) from None
-    project = result.project
-    print_problems(project.problems)
+    print_problems(result.problems)
     shown = os.path.relpath(result.output)
     if shown.startswith(".." + os.sep + ".."):
         shown = str(result.output)
-    counts = f"{plural(project.errors, 'error')}, {plural(project.warnings, 'warning')}"
-    print(
-        f"built {plural(len(project.clients), 'client page')} into {shown}{os.sep}"
-        f" ({counts}): open {os.path.join(shown, 'index.html')}"
+    counts = f"{plural(result.errors, 'error')}, {plural(result.warnings, 'warning')}"
+    pages = plural(result.clients, "client page")
+    done = (
+        f"built {pages} into {shown}{os.sep}"
+        if result.project is not None
+        else f"nothing changed: {shown}{os.sep} is up to date with {pages}"
     )
-    return 1 if project.errors else 0
+    print(f"{done} ({counts}): open {os.path.join(shown, 'index.html')}")
+    return 1 if result.errors else 0

@@ -29,14 +29,14 @@ from crmgen.cache import CACHE_DIR, code_digest, now_ns, stamp_of
 from crmgen.config import CONFIG_NAME, load_config
 from crmgen.files import write_atomic
 from crmgen.loader import Project, discover, resolve_today
-from crmgen.model import Problem
+from crmgen.model import Client, Problem
+from crmgen.pages import PagePool
 from crmgen.render import TEMPLATES_DIR, default_templates, environment, static_source
 from crmgen.site import (
     STATIC_FILES,
     Site,
     machine_files,
     prepare,
-    render_client_page,
     render_summary_pages,
 )
 
@@ -209,17 +209,25 @@ def render_reusing(
     """
     env = environment(project.root)
     site = prepare(env, project)
-    files: dict[str, bytes | Path] = {
-        f"static/{name}": static_source(env, name) for name in STATIC_FILES
-    }
-    for name, text in render_summary_pages(env, site).items():
-        files[name] = text.encode("utf-8")
     context = page_context(site, templates_digest(project.root))
     keys: dict[str, bytes] = {}
+    files: dict[str, bytes | Path] = {}
+    pending: list[Client] = []
     for client in project.clients:
         name = f"clients/{client.id}.html"
         keys[name] = page_key(context, project, client.path)
         old = previous.reusable(name, keys[name]) if previous else None
-        files[name] = old or render_client_page(env, site, client).encode("utf-8")
-    files.update(machine_files(project))
+        if old is None:
+            pending.append(client)
+        else:
+            files[name] = old
+    # The client pages render in worker processes meanwhile, when there are many.
+    with PagePool(env, site, pending) as pool:
+        for name in STATIC_FILES:
+            files[f"static/{name}"] = static_source(env, name)
+        for name, text in render_summary_pages(env, site).items():
+            files[name] = text.encode("utf-8")
+        files.update(machine_files(project))
+        for client, page in zip(pending, pool.pages(), strict=True):
+            files[f"clients/{client.id}.html"] = page
     return dict(sorted(files.items())), keys

@@ -19,14 +19,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from crmgen.bundled import TEMPLATES_DIR
 from crmgen.loader import CLIENTS_DIR, Project, load_project
 from crmgen.model import Problem
-from crmgen.render import TEMPLATES_DIR
 from crmgen.reuse import (
     Record,
     inputs_fingerprint,
     read_record,
-    render_reusing,
     stamps_of,
     write_record,
 )
@@ -193,6 +192,9 @@ def build(
             previous.problems,
             previous.clients,
         )
+    # Imported here: a build with nothing to do never needs the renderers.
+    from crmgen.reuse import render_reusing
+
     project = load_project(root, today, cache=cache)
     folder = output_folder(project, out)
     check_output(folder, project.root)

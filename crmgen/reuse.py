@@ -23,22 +23,18 @@ import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crmgen import __version__
+from crmgen.bundled import TEMPLATES_DIR, default_templates
 from crmgen.cache import CACHE_DIR, code_digest, now_ns, stamp_of
 from crmgen.config import CONFIG_NAME, load_config
 from crmgen.files import write_atomic
 from crmgen.loader import Project, discover, resolve_today
 from crmgen.model import Client, Problem
-from crmgen.pages import PagePool
-from crmgen.render import TEMPLATES_DIR, default_templates, environment, static_source
-from crmgen.site import (
-    STATIC_FILES,
-    Site,
-    machine_files,
-    prepare,
-    render_summary_pages,
-)
+
+if TYPE_CHECKING:
+    from crmgen.site import Site
 
 log = logging.getLogger(__name__)
 
@@ -207,6 +203,11 @@ def render_reusing(
     Like site.render_site, except that a client page whose key is unchanged
     is the old site's file, not rendered again.
     """
+    # The renderers load only when there is something to render.
+    from crmgen.pages import PagePool
+    from crmgen.render import environment, static_source
+    from crmgen.site import STATIC_FILES, machine_files, prepare, render_summary_pages
+
     env = environment(project.root)
     site = prepare(env, project)
     context = page_context(site, templates_digest(project.root))

@@ -6,8 +6,6 @@ import argparse
 import os
 from pathlib import Path
 
-import jinja2
-
 from crmgen.build import OutputFolderError, build
 from crmgen.commands.base import (
     UsageError,
@@ -52,7 +50,13 @@ def run(args: argparse.Namespace) -> int:
         result = build(root, args.today, args.out, cache=args.cache)
     except OutputFolderError as error:
         raise UsageError(str(error)) from None
-    except jinja2.TemplateError as error:
+    except Exception as error:
+        # Jinja2 is imported here, not at the top: a build with nothing to do
+        # never loads it, and start-up is most of that build's time.
+        import jinja2
+
+        if not isinstance(error, jinja2.TemplateError):
+            raise
         where = getattr(error, "filename", None) or getattr(error, "name", None)
         line = getattr(error, "lineno", None)
         place = f" ({where}{':' + str(line) if line else ''})" if where else ""

@@ -204,10 +204,24 @@ def load_project(
     paths = discover(root)
     wanted = paths if only is None else sorted(set(only))
     with gc_paused():
-        parsed, digests = read_clients(root, wanted, paths, config, cache)
-        for client, found in parsed.values():
-            if client is not None:
-                found += check_client(client, config, day)
+        parsed, digests = read_checked(root, wanted, paths, config, day, cache)
         project = assemble(root, config, day, problems, parsed, paths)
     log.debug("loaded %d client files", len(wanted))
     return replace(project, digests=digests)
+
+
+def read_checked(
+    root: Path,
+    wanted: list[str],
+    paths: list[str],
+    config: Config,
+    today: dt.date,
+    cache: bool = True,
+) -> tuple[dict[str, Parsed], dict[str, bytes]]:
+    """Read, parse (through the cache) and check the wanted files; paths are all
+    the project's client files. Also returns each file's content digest."""
+    parsed, digests = read_clients(root, wanted, paths, config, cache)
+    for client, found in parsed.values():
+        if client is not None:
+            found += check_client(client, config, today)
+    return parsed, digests

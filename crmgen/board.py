@@ -16,6 +16,11 @@ from crmgen.model import Client, Deal
 from crmgen.totals import Amount, totals
 
 RECENT_DAYS = 90
+# A column of thousands of cards helps nobody and slows the page down: the most
+# urgent ones show, the rest sit in a folded <details> (still in the page, so
+# the board stays complete without JavaScript and the filters still find them).
+COLUMN_LIMIT = 200
+CLOSED_LIMIT = 8
 # Cards within a column: the calls to make first, then the biggest expectations.
 URGENCY = {"overdue": 0, "today": 1, "none": 2, "scheduled": 3}
 
@@ -41,6 +46,16 @@ class Column:
     cards: tuple[Card, ...]
     totals: tuple[Amount, ...]
 
+    @property
+    def first(self) -> tuple[Card, ...]:
+        """The most urgent cards, shown open."""
+        return self.cards[:COLUMN_LIMIT]
+
+    @property
+    def rest(self) -> tuple[Card, ...]:
+        """The cards beyond COLUMN_LIMIT, folded away until asked for."""
+        return self.cards[COLUMN_LIMIT:]
+
 
 @dataclass(frozen=True, slots=True)
 class Closed:
@@ -49,6 +64,16 @@ class Closed:
     stage: Stage
     cards: tuple[Card, ...]
     totals: tuple[Amount, ...]
+
+    @property
+    def first(self) -> tuple[Card, ...]:
+        """The newest closes, listed."""
+        return self.cards[:CLOSED_LIMIT]
+
+    @property
+    def rest(self) -> tuple[Card, ...]:
+        """Older closes, folded away."""
+        return self.cards[CLOSED_LIMIT:]
 
 
 @dataclass(frozen=True, slots=True)

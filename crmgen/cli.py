@@ -8,12 +8,23 @@ import sys
 from collections.abc import Sequence
 
 from crmgen import __version__
-from crmgen.commands import build, check, export, log, new, report, serve, today
+from crmgen.commands import (
+    build,
+    check,
+    export,
+    importcsv,
+    log,
+    new,
+    report,
+    serve,
+    today,
+)
 from crmgen.commands import set as set_command
 from crmgen.commands.base import UsageError
 from crmgen.loader import ProjectNotFoundError
 
-COMMANDS = (check, build, serve, new, log, set_command, today, report, export)
+COMMANDS = (check, build, serve, new, log, set_command, today, report, export,
+            importcsv)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -63,6 +63,56 @@ def _rows(
     return rows
 
 
+def _within_week(row: Row, week: dt.date) -> bool:
+    """Scheduled no later than a week from today."""
+    due = row.client.next_follow_up
+    return row.facts.follow_up == "scheduled" and due is not None and due <= week
+
+
+Keep = Callable[[Row, dt.date], bool]
+Order = Callable[[Row], tuple[object, ...]]
+
+# key, heading, who is in it, the test (given a week from today), the order.
+SECTIONS: tuple[tuple[str, str, str, Keep, Order], ...] = (
+    (
+        "overdue",
+        "Overdue",
+        "follow-up date has passed; most valuable first",
+        lambda r, week: r.facts.overdue,
+        _most_valuable,
+    ),
+    (
+        "today",
+        "Due today",
+        "most valuable first",
+        lambda r, week: r.facts.follow_up == "today",
+        _most_valuable,
+    ),
+    ("week", "Next 7 days", "by date", _within_week, _soonest),
+    (
+        "later",
+        "Later",
+        "by date",
+        lambda r, week: r.facts.follow_up == "scheduled" and not _within_week(r, week),
+        _soonest,
+    ),
+    (
+        "no-next-step",
+        "No next step",
+        "open, but no follow-up date set",
+        lambda r, week: r.facts.no_next_step,
+        _most_valuable,
+    ),
+    (
+        "stale",
+        "Stale",
+        "no contact for longer than the stage allows",
+        lambda r, week: r.facts.stale,
+        _longest_silent,
+    ),
+)
+
+
 def build_sections(
     clients: tuple[Client, ...],
     facts: Mapping[str, Facts],
@@ -72,64 +122,12 @@ def build_sections(
     """The report's sections in the order a salesperson works through them."""
     rows = _rows(clients, facts, config.currency)
     week = today + dt.timedelta(days=WEEK)
-
-    def due(row: Row) -> dt.date:
-        assert row.client.next_follow_up is not None
-        return row.client.next_follow_up
-
-    def section(
-        key: str,
-        title: str,
-        hint: str,
-        keep: Callable[[Row], bool],
-        order: Callable[[Row], tuple[object, ...]],
-    ) -> Section:
-        return Section(key, title, hint, tuple(sorted(filter(keep, rows), key=order)))
-
-    def scheduled(row: Row) -> bool:
-        return row.facts.follow_up == "scheduled"
-
-    return (
-        section(
-            "overdue",
-            "Overdue",
-            "follow-up date has passed; most valuable first",
-            lambda r: r.facts.overdue,
-            _most_valuable,
-        ),
-        section(
-            "today",
-            "Due today",
-            "most valuable first",
-            lambda r: r.facts.follow_up == "today",
-            _most_valuable,
-        ),
-        section(
-            "week",
-            "Next 7 days",
-            "by date",
-            lambda r: scheduled(r) and due(r) <= week,
-            _soonest,
-        ),
-        section(
-            "later",
-            "Later",
-            "by date",
-            lambda r: scheduled(r) and due(r) > week,
-            _soonest,
-        ),
-        section(
-            "no-next-step",
-            "No next step",
-            "open, but no follow-up date set",
-            lambda r: r.facts.no_next_step,
-            _most_valuable,
-        ),
-        section(
-            "stale",
-            "Stale",
-            "no contact for longer than the stage allows",
-            lambda r: r.facts.stale,
-            _longest_silent,
-        ),
+    return tuple(
+        Section(
+            key,
+            title,
+            hint,
+            tuple(sorted((r for r in rows if keep(r, week)), key=order)),
+        )
+        for key, title, hint, keep, order in SECTIONS
     )

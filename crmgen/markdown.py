@@ -17,8 +17,8 @@ from markupsafe import Markup
 
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 # An image source loads when the page opens, so it may only be a plain relative
-# path: anything with a scheme, or `//host`, would leave the site folder.
-RELATIVE_SRC = re.compile(r"^(?![/\\])[^:\\]*$")
+# path: anything with a scheme, `//host`, `/` or `..` would leave the site folder.
+RELATIVE_SRC = re.compile(r"^(?![/\\])(?!.*\.\.)[^:\\]*$")
 TAGS = (nh3.ALLOWED_TAGS - {"area", "map"}) | {"input"}
 # Task-list boxes (disabled checkboxes) survive; any other <input> is removed.
 INPUT_VALUES = {
@@ -35,8 +35,11 @@ OTHER_INPUT = re.compile(
 
 def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
     """Keep an image's `src` only when it stays inside the site folder."""
-    if element == "img" and attribute == "src" and not RELATIVE_SRC.match(value):
-        return None
+    if element == "img" and attribute == "src":
+        # Percent-encoded dots and backslashes mean the same to a browser.
+        plain = value.lower().replace("%2e", ".").replace("%5c", "\\")
+        if not RELATIVE_SRC.match(plain):
+            return None
     return value
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import quote
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from crmgen.bundled import TEMPLATES_DIR, default_templates
 from crmgen.markdown import to_html
@@ -112,11 +112,17 @@ def web_url(url: str | None) -> str | None:
     return None
 
 
+def code_spans(text: str) -> Markup:
+    """A problem message with its `quoted` parts as code, everything else escaped."""
+    escaped = str(escape(text))
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped))
+
+
 def script_json(value: Any) -> Markup:
     """JSON for a `<script type="application/json">` element that no value can end."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    for char, escape in JSON_ESCAPES.items():
-        text = text.replace(char, escape)
+    for char, replacement in JSON_ESCAPES.items():
+        text = text.replace(char, replacement)
     return Markup(text)
 
 
@@ -148,6 +154,7 @@ def environment(root: Path) -> jinja2.Environment:
         tel=tel,
         mailto=mailto,
         web_url=web_url,
+        code_spans=code_spans,
     )
     return env
 

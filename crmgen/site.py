@@ -131,12 +131,13 @@ def details(client: Client) -> list[tuple[str, str]]:
 
 def render_client_page(env: jinja2.Environment, site: Site, client: Client) -> str:
     """`clients/<id>.html`."""
-    history = [e for e in reversed(newest_first(client)) if e.change is not None]
+    log = newest_first(client)
+    history = [e for e in reversed(log) if e.change is not None]
     return env.get_template("client.html").render(
         _common(site, "client", "../"),
         client=client,
         facts=site.facts[client.id],
-        log=newest_first(client),
+        log=log,
         history=history,
         details=details(client),
     )

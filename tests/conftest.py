@@ -82,7 +82,9 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: playwright's sync API allows one driver at a time
+# in a thread, and a test module may start its own.
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
     """Debian's Chromium driven by playwright; skipped without it, except in CI."""
     executable = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -122,6 +122,53 @@ def test_columns_count_and_total_as_data_json(visit: Visit, sample: Path) -> Non
         ), stage
 
 
+def test_every_card_shows_its_deal_as_data_json_has_it(
+    visit: Visit, sample: Path
+) -> None:
+    data = json.loads((sample / "data.json").read_text("utf-8"))
+    clients = {c["id"]: c for c in data["clients"]}
+    page = visit.open("index.html")
+    cards = page.locator(".card").evaluate_all(
+        """cards => cards.map(c => ({
+            client: c.dataset.client,
+            name: c.querySelector('.card-title').innerText,
+            deal: (c.querySelector('.card-deal') || {}).innerText || null,
+            value: c.querySelector('.card-value').innerText,
+            probability: c.querySelector('.card-probability').innerText,
+            weighted: c.querySelector('.card-weighted').innerText,
+            owner: c.querySelector('.card-owner').innerText,
+            contact: c.querySelector('.card-contact').innerText,
+            badge: c.querySelector('.card-flags .badge').innerText,
+            stale: !!c.querySelector('.badge-stale'),
+        }))"""
+    )
+    assert len(cards) == sum(
+        1 for c in data["clients"] for d in c["deals"] if d["open"]
+    )
+    badges = {
+        "overdue": "Overdue",
+        "today": "Due today",
+        "scheduled": "Follow-up",
+        "none": "No next step",
+    }
+    for card in cards:
+        client = clients[card["client"]]
+        title = card["deal"] or client["name"]
+        deal = next(d for d in client["deals"] if d["title"] == title and d["open"])
+        assert card["name"] == client["name"]
+        assert card["probability"] == f"{deal['probability']}%"
+        if deal["value"] is None:
+            assert (card["value"], card["weighted"]) == ("—", "—")
+        else:
+            assert amounts(card["value"]) == {deal["currency"]: deal["value"]}
+            weighted = amounts(card["weighted"])
+            assert weighted == {deal["currency"]: deal["weighted_value"]}
+        assert card["owner"] == client["owner"]
+        assert card["contact"].startswith(f"{client['days_since_contact']}d")
+        assert card["badge"].startswith(badges[client["follow_up"]])
+        assert card["stale"] == client["stale"]
+
+
 def test_a_filter_narrows_the_cards_and_survives_a_reload(visit: Visit) -> None:
     page = visit.open("index.html")
     everyone = page.locator(".card:visible").count()
@@ -244,3 +291,19 @@ def test_hostile_notes_run_nothing(chromium: Any, hostile: Path) -> None:
         visit.assert_clean()
     finally:
         visit.context.close()
+
+
+def test_without_javascript_the_board_is_complete(chromium: Any, sample: Path) -> None:
+    data = json.loads((sample / "data.json").read_text("utf-8"))
+    context = chromium.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"file://{sample.resolve()}/index.html")
+        open_deals = [d for c in data["clients"] for d in c["deals"] if d["open"]]
+        assert page.locator(".card").count() == len(open_deals)
+        assert page.locator(".card:visible").count() == len(open_deals)
+        assert not page.locator("#filters").is_visible()
+        counts = page.locator('section.column [data-show="count"]').all_inner_texts()
+        assert sum(map(int, counts)) == len(open_deals)
+    finally:
+        context.close()

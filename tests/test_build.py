@@ -412,3 +412,17 @@ def test_cards_carry_what_the_filters_need(project: ProjectDir, page: str) -> No
     for attrs in items:
         assert json.loads(attrs["data-tags"]) is not None
         assert attrs["data-search"] == attrs["data-search"].lower()
+
+
+def test_long_columns_fold_the_less_urgent_cards(
+    project: ProjectDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("crmgen.board.COLUMN_LIMIT", 1)
+    monkeypatch.setattr("crmgen.board.CLOSED_LIMIT", 0)
+    site = built(write_project(project))
+    lead = column_of((site / "index.html").read_text(), "lead")
+    shown, folded = lead.split('<details class="more" data-more>')
+    assert re.findall(r'data-client="([^"]+)"', shown) == ["evil-corp"]
+    assert re.findall(r'data-client="([^"]+)"', folded) == ["beta-cafes", "gamma-hotel"]
+    assert "2 more, less urgent" in folded
+    assert shown.count('data-show="count">3<') == 1

@@ -112,7 +112,9 @@ def scheme(href: str) -> str:
 def test_images_load_only_from_inside_the_site() -> None:
     html = to_html(
         "![a](https://evil.example/t.png) ![b](//evil.example/t.png) "
-        "![c](pic.png) ![d](data:image/png;base64,AAAA)"
+        "![c](pic.png) ![d](data:image/png;base64,AAAA) "
+        "![e](../../../etc/x.png) ![f](/etc/x.png) ![g](\\\\host\\x.png) "
+        "![h](%2e%2e/x.png) ![i](a/%2E./x.png)"
     )
     assert re.findall(r'src="([^"]*)"', html) == ["pic.png"], html
 

@@ -10,6 +10,7 @@ from conftest import ProjectDir
 
 from crmgen.render import (
     amounts,
+    code_spans,
     date,
     days,
     environment,
@@ -57,6 +58,12 @@ def test_contact_targets_cannot_become_other_links() -> None:
     assert web_url("https://acme.example/x") == "https://acme.example/x"
     assert web_url("javascript:alert(1)") is None
     assert web_url("acme.example") is None
+
+
+def test_problem_messages_quote_code_and_escape_the_rest() -> None:
+    assert str(code_spans("key `<b>` is <i>odd</i>")) == (
+        "key <code>&lt;b&gt;</code> is &lt;i&gt;odd&lt;/i&gt;"
+    )
 
 
 def test_embedded_json_cannot_end_its_script_element() -> None:

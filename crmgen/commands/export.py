@@ -5,31 +5,46 @@ from __future__ import annotations
 import argparse
 import json
 
+from crmgen.calendar import calendars
 from crmgen.commands.base import add_today, project_root, write_output
 from crmgen.document import project_document
+from crmgen.exports import export_csv, export_vcf
 from crmgen.loader import load_project
+
+FORMATS = ("json", "csv", "vcf", "ics")
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
-        "export",
-        help="export the clients as JSON",
+        "export", help="export the clients as JSON, CSV, vCards or a calendar",
         description="Export the project. `json` prints the model as one JSON "
-        "document (see docs/data-json.md).",
-    )
-    parser.add_argument("format", choices=["json"], help="the output format")
-    parser.add_argument(
-        "-o",
-        "--output",
-        metavar="FILE",
-        help="write to FILE instead of standard output",
-    )
+                    "document (see docs/data-json.md); `csv` one row per deal with "
+                    "the client's fields repeated (crmgen import csv --preset "
+                    "crmgen reads it back); `vcf` every client's contact as a "
+                    "vCard 4.0; `ics` the follow-up calendar, the site's "
+                    "followups.ics.")
+    parser.add_argument("format", choices=FORMATS, help="the output format")
+    parser.add_argument("-o", "--output", metavar="FILE",
+                        help="write to FILE instead of standard output")
+    parser.add_argument("--excel", action="store_true",
+                        help="csv only: a UTF-8 BOM, `;` between cells and decimal "
+                             "commas, for European spreadsheet programs")
     add_today(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     project = load_project(project_root(args), args.today)
-    document = project_document(project)
-    write_output(json.dumps(document, indent=2, ensure_ascii=False) + "\n", args.output)
+    if args.format == "csv":
+        text = export_csv(project, excel=args.excel)
+    elif args.format == "vcf":
+        text = export_vcf(project)
+    elif args.format == "ics":
+        # The site's own followups.ics, so the two can never differ.
+        files = calendars(project.clients, project.config.title, project.today)
+        text = files["followups.ics"].decode("utf-8")
+    else:
+        text = json.dumps(project_document(project), indent=2,
+                          ensure_ascii=False) + "\n"
+    write_output(text, args.output)
     return 0

@@ -17,6 +17,7 @@
   var labels = { q: "Search", owner: "Owner", tag: "Tag" };
   var keys = ["q", "owner", "tag"].filter(function (key) { return controls[key]; });
 
+  form.hidden = false;
   items.forEach(function (item) {
     item.crmTags = JSON.parse(item.getAttribute("data-tags") || "[]");
   });
@@ -169,13 +170,23 @@
 
   function apply(state) {
     var shownCount = 0;
-    items.forEach(function (item) {
+    form.hidden = false;
+  items.forEach(function (item) {
       var keep = matches(item, state);
       item.hidden = !keep;
       if (keep) { shownCount += 1; }
     });
     groups.forEach(recount);
     showChips(state, shownCount);
+    /* With a filter on, folded cards that match must be seen: unfold them. */
+    var filtering = keys.some(function (key) { return state[key]; });
+    Array.prototype.forEach.call(document.querySelectorAll("[data-more]"), function (more) {
+      if (filtering && !more.open) { more.open = true; more.setAttribute("data-unfolded", ""); }
+      if (!filtering && more.hasAttribute("data-unfolded")) {
+        more.open = false;
+        more.removeAttribute("data-unfolded");
+      }
+    });
   }
 
   function update() {

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from crmgen.cache import Entry, digest_of, dumps, gc_paused, now_ns, stamp_of
@@ -33,6 +32,9 @@ def parse_files(root: Path, paths: list[str], config: Config) -> dict[str, Parse
     if len(paths) < PARALLEL_FROM or workers < 2:
         return dict(_parse_chunk(str(root), paths, config))
     chunks = [paths[start : start + CHUNK] for start in range(0, len(paths), CHUNK)]
+    # Imported here: it loads multiprocessing, which most runs never need.
+    from concurrent.futures import ProcessPoolExecutor
+
     results: dict[str, Parsed] = {}
     try:
         with ProcessPoolExecutor(max_workers=workers) as pool:

@@ -5,10 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from crmgen.calendar import calendars
 from crmgen.commands.base import add_today, project_root, write_output
 from crmgen.document import project_document
-from crmgen.exports import export_csv, export_vcf
 from crmgen.loader import load_project
 
 FORMATS = ("json", "csv", "vcf", "ics")
@@ -34,6 +32,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: every command module loads at start-up, and icalendar and
+    # vobject are slow to import for the commands that never use them.
+    from crmgen.calendar import calendars
+    from crmgen.exports import export_csv, export_vcf
+
     project = load_project(project_root(args), args.today)
     if args.format == "csv":
         text = export_csv(project, excel=args.excel)

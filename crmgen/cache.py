@@ -1,8 +1,9 @@
 """The project's cache of parsed client files, in the git-ignored `.crmgen-cache/`.
 
 One file holds every entry: a magic line, a blake2b checksum of the rest, then
-a pickle of (key, entries). The key is crmgen's version, this file's format and
-the configuration's fingerprint; an entry stands while its file's bytes do.
+a pickle of (key, entries). The key is crmgen's version, a digest of its code,
+this file's format and the configuration's fingerprint; an entry stands while
+its file's bytes do.
 Each entry keeps its parse result pickled on its own, so saving after a few
 files changed pickles only those, and a worker process's result is stored as is.
 Anything unexpected (another magic, key or checksum, a truncated or garbled

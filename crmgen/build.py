@@ -19,10 +19,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from crmgen import gitrepo
+from crmgen.bundled import TEMPLATES_DIR
 from crmgen.gitfacts import git_facts
 from crmgen.loader import CLIENTS_DIR, Project, Source, load_project
-from crmgen.render import TEMPLATES_DIR
-from crmgen.site import render_site
+from crmgen.model import Problem
+from crmgen.reuse import (
+    Record,
+    inputs_fingerprint,
+    read_record,
+    stamps_of,
+    write_record,
+)
 
 log = logging.getLogger(__name__)
 
@@ -36,12 +44,30 @@ class OutputFolderError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class BuildResult:
-    """What a build did: the project it loaded, where it wrote, how many files."""
+    """What a build did: the project it loaded, where it wrote, how many files.
 
-    project: Project
+    project: None when nothing changed since the last build, which left the
+        site as it was without loading anything.
+    problems: every problem of the project (from the last build when project
+        is None); clients: how many client pages the site has.
+    """
+
+    project: Project | None
     output: Path
     files: int
     seconds: float
+    problems: tuple[Problem, ...] = ()
+    clients: int = 0
+
+    @property
+    def errors(self) -> int:
+        """How many problems are errors."""
+        return sum(1 for problem in self.problems if problem.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        """How many problems are warnings."""
+        return sum(1 for problem in self.problems if problem.severity == "warning")
 
 
 def output_folder(project: Project, out: Path | None) -> Path:
@@ -78,16 +104,33 @@ def check_output(folder: Path, root: Path) -> None:
         )
 
 
-def write_tree(files: Mapping[str, bytes], folder: Path) -> None:
-    """Write every file under folder, the marker first."""
+def write_tree(files: Mapping[str, bytes | Path], folder: Path) -> None:
+    """Write every file under folder, the marker first.
+
+    A Path value is an unchanged file of the old site: it is hard-linked (or,
+    where links are not possible, copied) rather than written again.
+    """
     (folder / MARKER).write_bytes(MARKER_TEXT)
+    made: set[Path] = {folder}
     for relative, data in files.items():
         path = folder / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        if isinstance(data, Path):
+            _link_or_copy(data, path)
+        else:
+            path.write_bytes(data)
 
 
-def swap_in(files: Mapping[str, bytes], folder: Path) -> None:
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def swap_in(files: Mapping[str, bytes | Path], folder: Path) -> None:
     """Assemble the site in a temporary folder beside `folder`, then rename it in."""
     folder.parent.mkdir(parents=True, exist_ok=True)
     temporary = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.tmp-"))
@@ -127,30 +170,77 @@ def clean_leftovers(folder: Path) -> None:
             shutil.rmtree(leftover)
 
 
+def _history_state(root: Path, git_rev: str | None) -> str:
+    """What the git history a build reads depends on: the commit, or nothing."""
+    if git_rev is None or not gitrepo.is_repository(root):
+        return "no git"
+    try:
+        return gitrepo.resolve(root, git_rev)
+    except gitrepo.GitError:
+        return f"unknown {git_rev}"
+
+
 def build(
     root: Path,
     today: dt.date | None = None,
     out: Path | None = None,
     source: Source | None = None,
     git_rev: str | None = "HEAD",
+    cache: bool = True,
 ) -> BuildResult:
     """Load the project, render every page and machine file, and write the site.
 
     source: the project's files from elsewhere than the disk (--as-of).
     git_rev: the revision whose history the reports and the week-over-week
         page read; None to read no git history at all (--no-git).
+    With cache, a build whose inputs did not change since the last one stops
+    at once, and client pages that did not change are reused (see crmgen.reuse).
     """
     started = time.perf_counter()
-    project = load_project(root, today, source=source)
+    # A build from git (--as-of) is not the working tree the record describes.
+    recorded = cache and source is None
+    previous = read_record(root) if recorded else None
+    inputs = (
+        inputs_fingerprint(root, today, out, _history_state(root, git_rev))
+        if recorded
+        else None
+    )
+    if previous and inputs and inputs == previous.inputs and previous.site_untouched():
+        log.info("nothing changed since the last build")
+        return BuildResult(
+            None,
+            Path(previous.output),
+            len(previous.files),
+            time.perf_counter() - started,
+            previous.problems,
+            previous.clients,
+        )
+    # Imported here: a build with nothing to do never needs the renderers.
+    from crmgen.reuse import render_reusing
+
+    project = load_project(root, today, source=source, cache=cache)
     folder = output_folder(project, out)
     check_output(folder, project.root)
     history = git_facts(project, git_rev is not None, rev=git_rev or "HEAD")
 
     # Everything is rendered before anything is written, so a template error
     # leaves the previous site untouched.
-    files = render_site(project, history)
+    if previous is not None and previous.output != str(folder):
+        previous = None
+    files, keys = render_reusing(project, previous, history)
     clean_leftovers(folder)
     swap_in(files, folder)
+    if recorded:
+        write_record(
+            root,
+            Record(
+                inputs,
+                str(folder),
+                project.problems,
+                len(project.clients),
+                stamps_of(folder, keys, list(files)),
+            ),
+        )
 
     seconds = time.perf_counter() - started
     log.info(
@@ -160,4 +250,6 @@ def build(
         project.warnings,
         seconds,
     )
-    return BuildResult(project, folder, len(files), seconds)
+    return BuildResult(
+        project, folder, len(files), seconds, project.problems, len(project.clients)
+    )

@@ -120,9 +120,10 @@ def closed_on_matches_stage(
 
 def known_kinds(client: Client, config: Config, today: dt.date) -> Iterator[Problem]:
     """Every log entry's kind is one the project knows."""
+    kinds = config.kinds  # a property that builds its tuple on every use
     for entry in client.log:
-        if entry.kind not in config.kinds:
-            close = difflib.get_close_matches(entry.kind, config.kinds, n=1)
+        if entry.kind not in kinds:
+            close = difflib.get_close_matches(entry.kind, kinds, n=1)
             hint = f"did you mean `{close[0]}`? " if close else ""
             yield Problem(
                 client.path,

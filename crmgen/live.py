@@ -25,6 +25,7 @@ from crmgen.loader import (
     Project,
     assemble,
     discover,
+    read_checked,
     read_client,
     resolve_today,
 )
@@ -96,10 +97,10 @@ class LiveSite:
         swap_in(self.files, self.folder)
 
     def _reparse_all(self) -> None:
-        self.parsed = {
-            path: read_client(self.root, path, self.config, self.day)
-            for path in discover(self.root)
-        }
+        paths = discover(self.root)
+        self.parsed, _digests = read_checked(
+            self.root, paths, paths, self.config, self.day
+        )
 
     def _assemble(self) -> Project:
         return assemble(

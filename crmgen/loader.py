@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from crmgen.cache import gc_paused
 from crmgen.checks import check_client
 from crmgen.config import CONFIG_NAME, Config, config_from_bytes, load_config
 from crmgen.model import Client, Problem
 from crmgen.parse import parse_client
+from crmgen.reading import read_clients
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +35,8 @@ class Project:
     clients: in path order; a file that could not be read is absent here but
         its problems are in `problems`.
     problems: configuration, file and cross-file problems, sorted by path, line.
+    digests: each read client file's content digest by path (see crmgen.cache),
+        for builds that reuse what was rendered from unchanged files.
     """
 
     root: Path
@@ -40,6 +45,7 @@ class Project:
     clients: tuple[Client, ...]
     problems: tuple[Problem, ...]
     files: int
+    digests: Mapping[str, bytes] = field(default_factory=dict)
 
     @property
     def errors(self) -> int:
@@ -80,24 +86,27 @@ def is_skipped(name: str) -> bool:
 def discover(root: Path) -> list[str]:
     """Paths (relative to root, with /) of every client file, sorted."""
     found: list[str] = []
-    clients = root / CLIENTS_DIR
-    if not clients.is_dir():
+    if not (root / CLIENTS_DIR).is_dir():
         return found
-    stack = [clients]
+    # os.scandir rather than pathlib: the entries know their type without a
+    # stat call each, which matters at tens of thousands of files.
+    stack = [CLIENTS_DIR]
     while stack:
         folder = stack.pop()
         try:
-            entries = list(folder.iterdir())
+            with os.scandir(root / folder) as listing:
+                entries = list(listing)
         except OSError as error:
-            log.warning("cannot list %s: %s", folder, error)
+            log.warning("cannot list %s: %s", root / folder, error)
             continue
         for entry in entries:
             if is_skipped(entry.name):
                 continue
+            relative = f"{folder}/{entry.name}"
             if entry.is_dir():
-                stack.append(entry)
-            elif entry.suffix.lower() == ".md" and entry.is_file():
-                found.append(entry.relative_to(root).as_posix())
+                stack.append(relative)
+            elif entry.name.lower().endswith(".md") and entry.is_file():
+                found.append(relative)
     return sorted(found)
 
 
@@ -217,10 +226,13 @@ def load_project(
     today: dt.date | None = None,
     only: Iterable[str] | None = None,
     source: Source | None = None,
+    cache: bool = True,
 ) -> Project:
     """Load every client file under root (or only the given relative paths).
 
     source: read the files from there instead of the disk (see load_from).
+    With cache, unchanged files come from the project's cache (see crmgen.cache);
+    the checks, which depend on today, run on every client either way.
     """
     if source is not None:
         return load_from(root, today, source)
@@ -228,6 +240,25 @@ def load_project(
     day = resolve_today(config, today)
     paths = discover(root)
     wanted = paths if only is None else sorted(set(only))
-    parsed = {path: read_client(root, path, config, day) for path in wanted}
+    with gc_paused():
+        parsed, digests = read_checked(root, wanted, paths, config, day, cache)
+        project = assemble(root, config, day, problems, parsed, paths)
     log.debug("loaded %d client files", len(wanted))
-    return assemble(root, config, day, problems, parsed, paths)
+    return replace(project, digests=digests)
+
+
+def read_checked(
+    root: Path,
+    wanted: list[str],
+    paths: list[str],
+    config: Config,
+    today: dt.date,
+    cache: bool = True,
+) -> tuple[dict[str, Parsed], dict[str, bytes]]:
+    """Read, parse (through the cache) and check the wanted files; paths are all
+    the project's client files. Also returns each file's content digest."""
+    parsed, digests = read_clients(root, wanted, paths, config, cache)
+    for client, found in parsed.values():
+        if client is not None:
+            found += check_client(client, config, today)
+    return parsed, digests

@@ -11,6 +11,7 @@ import datetime as dt
 import difflib
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,7 +32,12 @@ from crmgen.model import Client, Deal, LogEntry, Problem, Severity, StageChange
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
+# A newline then a line whose first non-space character is #, ` or ~: the only
+# lines that can be headings or fences. The literal newline lets the regex engine
+# skip ahead instead of trying every position as `^` with MULTILINE would.
+MARKED_LINE_RE = re.compile(r"\n( *[#`~].*)")
 HEADING_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+OPEN_HEADING_RE = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*)$")
 ENTRY_RE = re.compile(
     r"^(?P<date>\S+)(?:[ \t]+(?P<time>\d{1,2}:\d{2}))?[ \t]+(?P<kind>[^\s:]+)"
     r"(?::[ \t]*(?P<summary>.*))?$"
@@ -83,7 +89,7 @@ def parse_client(
     text = _decode(data, ctx)
     if text is None:
         return None, ctx.problems
-    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    lines = _lines(text)
     closing = _find_front_matter(lines, ctx)
     if closing is None:
         return None, ctx.problems
@@ -115,6 +121,13 @@ def _decode(data: bytes, ctx: _Context) -> str | None:
         )
         return None
     return text.removeprefix("\ufeff")
+
+
+def _lines(text: str) -> list[str]:
+    """The text's lines without their newlines; CRLF lines lose the CR too."""
+    if "\r" not in text:
+        return text.split("\n")
+    return [line.removesuffix("\r") for line in text.split("\n")]
 
 
 def _find_front_matter(lines: list[str], ctx: _Context) -> int | None:
@@ -207,6 +220,17 @@ class _Values:
 
     def __init__(self, ctx: _Context) -> None:
         self.ctx = ctx
+        self.readers: dict[str, Callable[[str, yn.Node, int], Any]] = {
+            "text": self.text,
+            "date": self.date,
+            "number": self.number,
+            "integer": self.integer,
+            "probability": self.probability,
+            "list": self.text_list,
+            "boolean": self.boolean,
+            "stage": self.stage,
+            "currency": self.currency,
+        }
 
     def text(self, key: str, node: yn.Node, line: int) -> str | None:
         if yn.is_null(node):
@@ -376,18 +400,7 @@ class _Values:
     def read(self, spec: FieldSpec | str, key: str, node: yn.Node, line: int) -> Any:
         """Read a value by its field type (a FieldSpec or a custom field's type)."""
         kind = spec.type if isinstance(spec, FieldSpec) else spec
-        reader = {
-            "text": self.text,
-            "date": self.date,
-            "number": self.number,
-            "integer": self.integer,
-            "probability": self.probability,
-            "list": self.text_list,
-            "boolean": self.boolean,
-            "stage": self.stage,
-            "currency": self.currency,
-        }[kind]
-        return reader(key, node, line)
+        return self.readers[kind](key, node, line)
 
 
 def _unknown_key(
@@ -597,11 +610,14 @@ def _headings(lines: list[str], start: int) -> list[tuple[int, int, str]]:
     """(index, level, text) of every ATX heading outside fenced code blocks."""
     found: list[tuple[int, int, str]] = []
     fence: str | None = None
-    for index in range(start, len(lines)):
-        line = lines[index]
-        # Only lines starting with #, ` or ~ can be headings or fences.
-        if line.lstrip(" ")[:1] not in _MARKS:
-            continue
+    body = "\n" + "\n".join(lines[start:])
+    index, position = start - 1, 0
+    # One regex pass over the body finds the candidate lines, so the Python
+    # loop runs over a few lines per file instead of every line.
+    for marked in MARKED_LINE_RE.finditer(body):
+        index += body.count("\n", position, marked.end(1))
+        position = marked.end(1)
+        line = marked.group(1)
         match = FENCE_RE.match(line)
         if fence is not None:
             if (
@@ -615,15 +631,15 @@ def _headings(lines: list[str], start: int) -> list[tuple[int, int, str]]:
         if match and not (match.group(1)[0] == "`" and "`" in match.group(2)):
             fence = match.group(1)
             continue
-        heading = HEADING_RE.match(line)
+        # Without a closing `#` run or trailing blanks to trim, a simpler
+        # pattern gives the same match without the lazy group's backtracking.
+        pattern = HEADING_RE if line[-1] in " \t#" else OPEN_HEADING_RE
+        heading = pattern.match(line)
         if heading:
             found.append(
                 (index, len(heading.group(1)), (heading.group(2) or "").strip())
             )
     return found
-
-
-_MARKS = ("#", "`", "~")
 
 
 def headings(lines: list[str], start: int) -> list[tuple[int, int, str]]:

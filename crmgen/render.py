@@ -17,11 +17,10 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup, escape
 
-import crmgen
+from crmgen.bundled import TEMPLATES_DIR, default_templates
 from crmgen.markdown import to_html
 from crmgen.totals import Amount
 
-TEMPLATES_DIR = "templates"
 SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$", "JPY": "¥", "INR": "₹"}
 MONTHS = (
     "Jan",
@@ -46,13 +45,6 @@ JSON_ESCAPES = {
     "\u2028": "\\u2028",
     "\u2029": "\\u2029",
 }
-
-
-def default_templates() -> Path:
-    """The bundled templates: inside the installed package, else the source tree's."""
-    package = Path(crmgen.__file__).resolve().parent
-    installed = package / TEMPLATES_DIR
-    return installed if installed.is_dir() else package.parent / TEMPLATES_DIR
 
 
 def money(value: float | None, currency: str) -> str:

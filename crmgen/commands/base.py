@@ -25,6 +25,16 @@ def parse_date(text: str) -> dt.date:
         ) from None
 
 
+def add_no_cache(parser: argparse.ArgumentParser) -> None:
+    """The --no-cache option of every command that loads the project."""
+    parser.add_argument(
+        "--no-cache",
+        dest="cache",
+        action="store_false",
+        help="parse every client file again, without reading or writing .crmgen-cache/",
+    )
+
+
 def add_today(parser: argparse.ArgumentParser) -> None:
     """The --today option of every command whose output depends on the date."""
     parser.add_argument(

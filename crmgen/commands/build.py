@@ -6,10 +6,14 @@ import argparse
 import os
 from pathlib import Path
 
-import jinja2
-
 from crmgen.build import OutputFolderError, build
-from crmgen.commands.base import UsageError, add_today, print_problems, project_root
+from crmgen.commands.base import (
+    UsageError,
+    add_no_cache,
+    add_today,
+    print_problems,
+    project_root,
+)
 from crmgen.commands.history_options import add_as_of, plan
 from crmgen.words import plural
 
@@ -34,6 +38,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     add_today(parser)
     add_as_of(parser)
+    add_no_cache(parser)
     parser.set_defaults(run=run)
 
 
@@ -41,24 +46,34 @@ def run(args: argparse.Namespace) -> int:
     root = project_root(args)
     try:
         chosen = plan(args, root)
-        result = build(root, chosen.today, args.out, chosen.source, chosen.rev)
+        result = build(
+            root, chosen.today, args.out, chosen.source, chosen.rev, cache=args.cache
+        )
     except OutputFolderError as error:
         raise UsageError(str(error)) from None
-    except jinja2.TemplateError as error:
+    except Exception as error:
+        # Jinja2 is imported here, not at the top: a build with nothing to do
+        # never loads it, and start-up is most of that build's time.
+        import jinja2
+
+        if not isinstance(error, jinja2.TemplateError):
+            raise
         where = getattr(error, "filename", None) or getattr(error, "name", None)
         line = getattr(error, "lineno", None)
         place = f" ({where}{':' + str(line) if line else ''})" if where else ""
         raise UsageError(
             f"a template failed{place}: {error}; the previous site was left as it was"
         ) from None
-    project = result.project
-    print_problems(project.problems)
+    print_problems(result.problems)
     shown = os.path.relpath(result.output)
     if shown.startswith(".." + os.sep + ".."):
         shown = str(result.output)
-    counts = f"{plural(project.errors, 'error')}, {plural(project.warnings, 'warning')}"
-    print(
-        f"built {plural(len(project.clients), 'client page')} into {shown}{os.sep}"
-        f" ({counts}): open {os.path.join(shown, 'index.html')}"
+    counts = f"{plural(result.errors, 'error')}, {plural(result.warnings, 'warning')}"
+    pages = plural(result.clients, "client page")
+    done = (
+        f"built {pages} into {shown}{os.sep}"
+        if result.project is not None
+        else f"nothing changed: {shown}{os.sep} is up to date with {pages}"
     )
-    return 1 if project.errors else 0
+    print(f"{done} ({counts}): open {os.path.join(shown, 'index.html')}")
+    return 1 if result.errors else 0

@@ -6,7 +6,13 @@ import argparse
 import json
 from pathlib import Path
 
-from crmgen.commands.base import UsageError, add_today, print_problems, project_root
+from crmgen.commands.base import (
+    UsageError,
+    add_no_cache,
+    add_today,
+    print_problems,
+    project_root,
+)
 from crmgen.loader import CLIENTS_DIR, Project, is_skipped, load_project
 from crmgen.words import plural
 
@@ -32,6 +38,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--json", action="store_true", help="print the problems as a JSON list instead"
     )
     add_today(parser)
+    add_no_cache(parser)
     parser.set_defaults(run=run)
 
 
@@ -66,7 +73,9 @@ def summary(project: Project) -> str:
 
 def run(args: argparse.Namespace) -> int:
     root = project_root(args)
-    project = load_project(root, args.today, _relative(root, args.files))
+    project = load_project(
+        root, args.today, _relative(root, args.files), cache=args.cache
+    )
     if args.json:
         print(
             json.dumps(

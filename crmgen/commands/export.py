@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from crmgen.calendar import calendars
 from crmgen.commands.base import UsageError, add_today, project_root, write_output
 from crmgen.commands.history_options import add_as_of, load
 from crmgen.document import document_text
-from crmgen.exports import export_csv, export_vcf
 
 FORMATS = ("json", "csv", "vcf", "ics")
 
@@ -45,6 +43,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.excel and args.format != "csv":
         raise UsageError(f"--excel applies to csv only, not {args.format}")
+    # Imported here: every command module loads at start-up, and icalendar and
+    # vobject are slow to import for the commands that never use them.
+    from crmgen.calendar import calendars
+    from crmgen.exports import export_csv, export_vcf
+
     project = load(args, project_root(args))
     if args.format == "csv":
         text = export_csv(project, excel=args.excel)

@@ -10,15 +10,16 @@ import sys
 import threading
 from pathlib import Path
 from types import FrameType
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from crmgen.build import OutputFolderError
 from crmgen.commands.base import UsageError, add_today, project_root
 from crmgen.commands.history_options import uses_git
-from crmgen.live import LiveSite, describe
-from crmgen.serve import Reloads, make_server
-from crmgen.watch import Changes, Watcher
+
+if TYPE_CHECKING:
+    from crmgen.live import LiveSite
+    from crmgen.serve import Reloads
+    from crmgen.watch import Changes
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -71,6 +72,8 @@ def _stop_on_sigterm() -> None:
 
 def _report(live: LiveSite, changes: Changes, reloads: Reloads | None) -> None:
     """Rebuild for one burst, print its line and the problems of changed files."""
+    from crmgen.live import describe
+
     rebuilt = live.update(changes)
     touched = changes.clients | {f"{folder}/" for folder in changes.folders}
     whole = changes.config or changes.templates or bool(changes.folders)
@@ -83,6 +86,8 @@ def _report(live: LiveSite, changes: Changes, reloads: Reloads | None) -> None:
 
 
 def _start_server(args: argparse.Namespace, live: LiveSite, reloads: Reloads) -> None:
+    from crmgen.serve import make_server
+
     try:
         server = make_server(live.folder, args.bind, args.port, reloads)
     except OSError as error:
@@ -113,6 +118,14 @@ def _start_server(args: argparse.Namespace, live: LiveSite, reloads: Reloads) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here, not at the top: every command's module is imported at
+    # start-up, and a `crmgen build` with nothing to do must not wait for these.
+    import jinja2
+
+    from crmgen.live import LiveSite
+    from crmgen.serve import Reloads
+    from crmgen.watch import Watcher
+
     root = project_root(args)
     _stop_on_sigterm()
     try:

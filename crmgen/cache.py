@@ -1,0 +1,212 @@
+"""The project's cache of parsed client files, in the git-ignored `.crmgen-cache/`.
+
+One file holds every entry: a magic line, a blake2b checksum of the rest, then
+a pickle of (key, entries). The key is crmgen's version, a digest of its code,
+this file's format and the configuration's fingerprint; an entry stands while
+its file's bytes do.
+Each entry keeps its parse result pickled on its own, so saving after a few
+files changed pickles only those, and a worker process's result is stored as is.
+Anything unexpected (another magic, key or checksum, a truncated or garbled
+file) reads as an empty cache, never as an error: parsing again is always right.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copyreg
+import functools
+import gc
+import hashlib
+import io
+import logging
+import os
+import pickle
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from crmgen import __version__
+from crmgen.config import Config
+from crmgen.files import write_atomic
+from crmgen.model import Client, Deal, LogEntry, Problem, StageChange
+
+log = logging.getLogger(__name__)
+
+CACHE_DIR = ".crmgen-cache"
+CLIENTS_FILE = "clients.pickle"
+MAGIC = b"crmgen cache\n"
+FORMAT = 1
+DIGEST_SIZE = 32
+# A file changed this recently may change again within the file system's clock
+# tick without its stamp changing, so its stamp is not trusted (git's "racily
+# clean" entries); such a file is compared by content next time instead.
+RACY_NS = 2_000_000_000
+
+Stamp = tuple[int, int, int, int]
+"""A file's (mtime_ns, ctime_ns, size, inode): equal stamps, unchanged bytes."""
+
+
+class Entry(NamedTuple):
+    """One client file as parsed.
+
+    stamp: the file's stamp when read, None when it was too recent to trust.
+    digest: blake2b of the file's bytes.
+    parsed: what parse_client returned for those bytes, as (client, problems)
+        pickled by dumps.
+    """
+
+    stamp: Stamp | None
+    digest: bytes
+    parsed: bytes
+
+    def result(self) -> tuple[Client | None, tuple[Problem, ...]]:
+        """The client (None when unreadable as one) and its parse problems."""
+        client, problems = pickle.loads(self.parsed)
+        return client, problems
+
+
+def stamp_of(status: os.stat_result, now_ns: int) -> Stamp | None:
+    """The stamp of a file's status, None when it changed too recently to trust."""
+    # Writes move mtime; a ctime-only change (chmod, utime) leaves the bytes.
+    if status.st_mtime_ns > now_ns - RACY_NS:
+        return None
+    return (status.st_mtime_ns, status.st_ctime_ns, status.st_size, status.st_ino)
+
+
+def digest_of(data: bytes) -> bytes:
+    """The content digest that keys an entry."""
+    return hashlib.blake2b(data, digest_size=DIGEST_SIZE).digest()
+
+
+def cache_key(config: Config) -> str:
+    """What every entry depends on besides the file: crmgen, its code, config."""
+    return (
+        f"crmgen {__version__} format {FORMAT} code {code_digest()} "
+        f"config {config.fingerprint()}"
+    )
+
+
+@functools.cache
+def code_digest() -> str:
+    """A digest of crmgen's own modules: a development checkout changes them
+    without changing the version, and a stale result must not survive that."""
+    digest = hashlib.blake2b(digest_size=16)
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        with contextlib.suppress(OSError):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+class ClientCache:
+    """Parsed client files by path, loaded from and saved to the cache file."""
+
+    def __init__(self, file: Path | None, key: str, entries: dict[str, Entry]) -> None:
+        self.file = file
+        self.key = key
+        self.entries = entries
+        self.changed = False
+
+    @classmethod
+    def open(cls, root: Path, config: Config) -> ClientCache:
+        """The project's cache; empty when the file is missing, damaged or foreign."""
+        file = root / CACHE_DIR / CLIENTS_FILE
+        key = cache_key(config)
+        return cls(file, key, _read(file, key))
+
+    @classmethod
+    def disabled(cls, config: Config) -> ClientCache:
+        """A cache that starts empty and is never saved (--no-cache)."""
+        return cls(None, cache_key(config), {})
+
+    def get(self, path: str) -> Entry | None:
+        """The entry for a path, whatever its stamp."""
+        return self.entries.get(path)
+
+    def put(self, path: str, entry: Entry) -> None:
+        """Remember a freshly parsed file."""
+        self.entries[path] = entry
+        self.changed = True
+
+    def save(self, existing: Iterable[str]) -> None:
+        """Write the cache if it changed, keeping only files that still exist."""
+        keep = set(existing)
+        gone = [path for path in self.entries if path not in keep]
+        for path in gone:
+            del self.entries[path]
+        if self.file is None or not (self.changed or gone):
+            return
+        payload = pickle.dumps((self.key, self.entries), pickle.HIGHEST_PROTOCOL)
+        checksum = hashlib.blake2b(payload, digest_size=DIGEST_SIZE).digest()
+        try:
+            write_atomic(self.file, MAGIC + checksum + payload)
+        except OSError as error:
+            log.warning("cannot write the cache %s: %s", self.file, error)
+            return
+        self.changed = False
+
+
+def _read(file: Path, key: str) -> dict[str, Entry]:
+    """The entries of a cache file, or none when it is not a sound one for key."""
+    try:
+        data = file.read_bytes()
+    except OSError:
+        return {}
+    header = len(MAGIC) + DIGEST_SIZE
+    checksum, payload = data[len(MAGIC) : header], data[header:]
+    if (
+        not data.startswith(MAGIC)
+        or checksum != hashlib.blake2b(payload, digest_size=DIGEST_SIZE).digest()
+    ):
+        log.info("ignoring the damaged or foreign cache %s", file)
+        return {}
+    try:
+        stored_key, entries = pickle.loads(payload)
+    except Exception:  # any failure to load means: no cache
+        log.info("ignoring the unreadable cache %s", file)
+        return {}
+    if stored_key != key or not isinstance(entries, dict):
+        log.info("ignoring the cache of another crmgen or configuration")
+        return {}
+    return entries
+
+
+def _by_fields(record: Any) -> tuple[Any, ...]:
+    """Pickle a record as its constructor call: far quicker to load than state."""
+    return type(record), tuple([getattr(record, name) for name in record.__slots__])
+
+
+_TABLE = copyreg.dispatch_table.copy()
+for _record in (Client, Deal, LogEntry, Problem, StageChange):
+    _TABLE[_record] = _by_fields
+
+
+def dumps(value: object) -> bytes:
+    """Pickle records with the quick reduction (loads with plain pickle.loads)."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _TABLE
+    pickler.dump(value)
+    return buffer.getvalue()
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cycle collector while many acyclic records are created.
+
+    Loading builds hundreds of thousands of small records; the collector
+    would traverse the growing heap again and again for no garbage.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def now_ns() -> int:
+    """The clock, for stamp_of."""
+    return time.time_ns()

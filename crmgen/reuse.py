@@ -1,0 +1,235 @@
+"""What the last build wrote, so that the next build redoes only what changed.
+
+After each build `.crmgen-cache/site.pickle` records a fingerprint of every
+input (each client file's stamp, crmgen.toml, the templates, today, crmgen's
+code, the output folder), the problems the build printed, and for every file
+of the site its stamp and, for a client page, its key: the client file's
+digest plus everything else the page shows. The next build then
+- stops at once when the inputs are the same and the site is untouched;
+- hard-links each client page whose key is unchanged from the old site into the
+  new one instead of rendering and writing it again. The new folder still
+  replaces the old one whole, so a reader never sees a half-built site.
+A missing, damaged or foreign record only means a full build.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import logging
+import os
+import pickle
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from crmgen import __version__
+from crmgen.bundled import TEMPLATES_DIR, default_templates
+from crmgen.cache import CACHE_DIR, code_digest, now_ns, stamp_of
+from crmgen.config import CONFIG_NAME, load_config
+from crmgen.files import write_atomic
+from crmgen.gitfacts import GitFacts
+from crmgen.loader import Project, discover, resolve_today
+from crmgen.model import Client, Problem
+
+if TYPE_CHECKING:
+    from crmgen.site import Site
+
+log = logging.getLogger(__name__)
+
+SITE_FILE = "site.pickle"
+MAGIC = b"crmgen site record 1\n"
+
+FileStamp = tuple[int, int, int]
+"""An output file's (size, mtime_ns, inode): unchanged since the build wrote it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """The last build.
+
+    inputs: fingerprint of every input; None when one was too new to trust.
+    output: the site folder it wrote, absolute.
+    problems: the problems it reported; clients: how many client pages.
+    files: each site file (relative path) with its stamp and, for client
+        pages, its page key (else b"").
+    """
+
+    inputs: str | None
+    output: str
+    problems: tuple[Problem, ...]
+    clients: int
+    files: Mapping[str, tuple[FileStamp, bytes]]
+
+    def site_untouched(self) -> bool:
+        """Whether every file of the site is still the one the build wrote."""
+        folder = Path(self.output)
+        for relative, (stamp, _key) in self.files.items():
+            try:
+                status = os.stat(folder / relative)
+            except OSError:
+                return False
+            if _file_stamp(status) != stamp:
+                return False
+        return True
+
+    def reusable(self, relative: str, key: bytes) -> Path | None:
+        """The old file to link for a page whose key is unchanged, if any."""
+        found = self.files.get(relative)
+        if not key or found is None or found[1] != key:
+            return None
+        path = Path(self.output) / relative
+        try:  # a page changed by hand since is not reused
+            unchanged = _file_stamp(os.stat(path)) == found[0]
+        except OSError:
+            return None
+        return path if unchanged else None
+
+
+def _file_stamp(status: os.stat_result) -> FileStamp:
+    return (status.st_size, status.st_mtime_ns, status.st_ino)
+
+
+def read_record(root: Path) -> Record | None:
+    """The last build's record, or None when there is no sound one."""
+    try:
+        data = (root / CACHE_DIR / SITE_FILE).read_bytes()
+        if not data.startswith(MAGIC):
+            return None
+        record = pickle.loads(data[len(MAGIC) :])
+    except Exception:  # a damaged record only costs a full build
+        return None
+    return record if isinstance(record, Record) else None
+
+
+def write_record(root: Path, record: Record) -> None:
+    """Keep the record for the next build; failing to is only slower later."""
+    try:
+        write_atomic(
+            root / CACHE_DIR / SITE_FILE,
+            MAGIC + pickle.dumps(record, pickle.HIGHEST_PROTOCOL),
+        )
+    except OSError as error:
+        log.warning("cannot record the build in %s: %s", CACHE_DIR, error)
+
+
+def inputs_fingerprint(
+    root: Path, today: dt.date | None, out: Path | None, history: str = ""
+) -> str | None:
+    """A digest of everything a build reads, from stamps; None if any is too new.
+
+    today and out are the options as given (None: the clock's date, the
+    configured folder); history names the git history the pages read.
+    """
+    config, _problems = load_config(root)
+    digest = hashlib.blake2b(digest_size=20)
+    output = None if out is None else os.path.abspath(out)
+    day = resolve_today(config, today)
+    digest.update(repr((__version__, code_digest(), output, day, history)).encode())
+    now = now_ns()
+    files = [root / CONFIG_NAME, *(root / path for path in discover(root))]
+    files += _template_files(root)
+    for path in files:
+        try:
+            stamp = stamp_of(os.stat(path), now)
+        except FileNotFoundError:
+            stamp = (0, 0, 0, 0)
+        if stamp is None:
+            return None
+        digest.update(f"{path}\0{stamp}\n".encode())
+    return digest.hexdigest()
+
+
+def _template_files(root: Path) -> list[Path]:
+    """Every file under the project's and the bundled templates folders."""
+    found = []
+    for folder in (root / TEMPLATES_DIR, default_templates()):
+        for base, _dirs, names in os.walk(folder):
+            found += [Path(base) / name for name in sorted(names)]
+    return found
+
+
+def templates_digest(root: Path) -> str:
+    """A digest of the templates' bytes, for page keys."""
+    digest = hashlib.blake2b(digest_size=20)
+    for path in _template_files(root):
+        with contextlib.suppress(OSError):
+            digest.update(str(path).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def page_context(site: Site, templates: str) -> bytes:
+    """What every client page shows besides its own client: banner, nav, footer."""
+    project = site.project
+    shared = (
+        __version__,
+        code_digest(),
+        templates,
+        project.config.fingerprint(),
+        site.nav,
+        len(project.problems),
+        project.errors,
+        project.warnings,
+        project.files,
+        project.today,
+    )
+    return repr(shared).encode()
+
+
+def page_key(context: bytes, project: Project, path: str) -> bytes:
+    """A client page's key: its file's digest and the shared context."""
+    digest = project.digests.get(path)
+    if digest is None:
+        return b""  # never equal to a recorded key: the page is rendered
+    return hashlib.blake2b(context + digest, digest_size=20).digest()
+
+
+def stamps_of(
+    folder: Path, keys: Mapping[str, bytes], names: list[str]
+) -> dict[str, tuple[FileStamp, bytes]]:
+    """The written site's files with their stamps and page keys."""
+    return {
+        name: (_file_stamp(os.stat(folder / name)), keys.get(name, b""))
+        for name in names
+    }
+
+
+def render_reusing(
+    project: Project, previous: Record | None, history: GitFacts | None = None
+) -> tuple[dict[str, bytes | Path], dict[str, bytes]]:
+    """Every file of the site (bytes, or an old file to link) and the page keys.
+
+    Like site.render_site, except that a client page whose key is unchanged
+    is the old site's file, not rendered again.
+    """
+    # The renderers load only when there is something to render.
+    from crmgen.pages import PagePool
+    from crmgen.render import environment, static_source
+    from crmgen.site import STATIC_FILES, machine_files, prepare, render_summary_pages
+
+    env = environment(project.root)
+    site = prepare(env, project)
+    context = page_context(site, templates_digest(project.root))
+    keys: dict[str, bytes] = {}
+    files: dict[str, bytes | Path] = {}
+    pending: list[Client] = []
+    for client in project.clients:
+        name = f"clients/{client.id}.html"
+        keys[name] = page_key(context, project, client.path)
+        old = previous.reusable(name, keys[name]) if previous else None
+        if old is None:
+            pending.append(client)
+        else:
+            files[name] = old
+    # The client pages render in worker processes meanwhile, when there are many.
+    with PagePool(env, site, pending) as pool:
+        for name in STATIC_FILES:
+            files[f"static/{name}"] = static_source(env, name)
+        for name, text in render_summary_pages(env, site, history).items():
+            files[name] = text.encode("utf-8")
+        files.update(machine_files(project))
+        for client, page in zip(pending, pool.pages(), strict=True):
+            files[f"clients/{client.id}.html"] = page
+    return dict(sorted(files.items())), keys

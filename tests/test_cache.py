@@ -1,0 +1,234 @@
+"""The parse cache: warm loads equal cold ones, and a bad cache is never trusted."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+from conftest import ProjectDir
+
+from crmgen import cache
+from crmgen.cache import CACHE_DIR, CLIENTS_FILE, ClientCache
+from crmgen.config import Config
+from crmgen.loader import Project, load_project
+
+TODAY = dt.date(2027, 1, 15)
+OLD = 1_600_000_000  # a file time long past, so stamps are trusted
+
+ACME = """\
+    ---
+    name: Acme
+    stage: lead
+    first_contact: 2026-03-01
+    ---
+
+    ## Log
+
+    ### 2026-03-02 call: intro
+    Spoke with Ann.
+    """
+
+BROKEN = """\
+    ---
+    name: Broken
+    stage: lead
+    first_contact: 2026-02-30
+    value: 12,5
+    ---
+    """
+
+
+def snapshot(project: Project) -> tuple[object, ...]:
+    """What a load produced, for comparing a warm load with a cold one."""
+    return project.clients, project.problems, project.files
+
+
+def cache_file(project: ProjectDir) -> Path:
+    return project.root / CACHE_DIR / CLIENTS_FILE
+
+
+def make_old(project: ProjectDir) -> None:
+    """Date every client file in the past so that its stamp is trusted."""
+    for path in (project.root / "clients").rglob("*.md"):
+        os.utime(path, (OLD, OLD))
+
+
+@pytest.fixture
+def sample(project: ProjectDir) -> ProjectDir:
+    project.client("acme", ACME)
+    project.client("broken", BROKEN)
+    project.write("clients/archive/old-co.md", ACME.replace("Acme", "Old Co"))
+    make_old(project)
+    return project
+
+
+def test_warm_load_equals_cold_load(sample: ProjectDir) -> None:
+    cold = load_project(sample.root, TODAY, cache=False)
+    assert not cache_file(sample).exists()
+    first = load_project(sample.root, TODAY)
+    assert cache_file(sample).is_file()
+    second = load_project(sample.root, TODAY)
+    assert snapshot(first) == snapshot(cold) == snapshot(second)
+    assert [p.line for p in cold.problems if p.path == "clients/broken.md"] == [4, 5]
+
+
+def test_warm_load_reads_no_file_that_did_not_change(
+    sample: ProjectDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_project(sample.root, TODAY)
+    parsed: list[str] = []
+
+    def spy(root: str, path: str, config: Config) -> object:
+        parsed.append(path)
+        raise AssertionError("an unchanged file was parsed again")
+
+    monkeypatch.setattr("crmgen.pool.read_and_parse", spy)
+    load_project(sample.root, TODAY)
+    assert parsed == []
+
+
+def test_an_edited_file_is_parsed_again(sample: ProjectDir) -> None:
+    load_project(sample.root, TODAY)
+    # Same size, same modification time: only the content (and ctime) differ.
+    path = sample.client("acme", ACME.replace("intro", "INTRO"))
+    os.utime(path, (OLD, OLD))
+    project = load_project(sample.root, TODAY)
+    acme = project.client("acme")
+    assert acme is not None and acme.log[0].summary == "INTRO"
+
+
+def test_a_just_saved_file_is_compared_by_content(sample: ProjectDir) -> None:
+    sample.client("acme", ACME)  # written now: its stamp is not trusted
+    load_project(sample.root, TODAY)
+    sample.client("acme", ACME.replace("Ann", "Bob"))
+    acme = load_project(sample.root, TODAY).client("acme")
+    assert acme is not None and acme.log[0].body == "Spoke with Bob."
+
+
+def test_removed_files_leave_the_cache(sample: ProjectDir) -> None:
+    load_project(sample.root, TODAY)
+    (sample.root / "clients/broken.md").unlink()
+    load_project(sample.root, TODAY)
+    store = ClientCache.open(sample.root, Config())
+    assert sorted(store.entries) == ["clients/acme.md", "clients/archive/old-co.md"]
+
+
+def test_only_keeps_the_other_entries(sample: ProjectDir) -> None:
+    load_project(sample.root, TODAY)
+    load_project(sample.root, TODAY, only=["clients/acme.md"])
+    assert len(ClientCache.open(sample.root, Config()).entries) == 3
+
+
+def damage_truncate(data: bytes) -> bytes:
+    return data[: len(data) // 2]
+
+
+def damage_flip(data: bytes) -> bytes:
+    middle = len(data) // 2
+    return data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1 :]
+
+
+def damage_garbage(data: bytes) -> bytes:
+    return b"\x00garbage\xff" * 100
+
+
+def damage_magic(data: bytes) -> bytes:
+    return b"other cache\n\n" + data[len(cache.MAGIC) :]
+
+
+def damage_empty(data: bytes) -> bytes:
+    return b""
+
+
+def damage_resealed_garbage(data: bytes) -> bytes:
+    """A sound header over a payload that is not a pickle at all."""
+    payload = b"not a pickle"
+    checksum = cache.hashlib.blake2b(payload, digest_size=cache.DIGEST_SIZE).digest()
+    return cache.MAGIC + checksum + payload
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        damage_truncate,
+        damage_flip,
+        damage_garbage,
+        damage_magic,
+        damage_empty,
+        damage_resealed_garbage,
+    ],
+)
+def test_a_damaged_cache_is_rebuilt(sample: ProjectDir, damage: object) -> None:
+    cold = load_project(sample.root, TODAY, cache=False)
+    load_project(sample.root, TODAY)
+    file = cache_file(sample)
+    assert callable(damage)
+    file.write_bytes(damage(file.read_bytes()))
+    assert snapshot(load_project(sample.root, TODAY)) == snapshot(cold)
+    assert len(ClientCache.open(sample.root, Config()).entries) == 3
+
+
+def test_a_bad_entry_is_parsed_again(sample: ProjectDir) -> None:
+    load_project(sample.root, TODAY)
+    store = ClientCache.open(sample.root, Config())
+    entry = store.entries["clients/acme.md"]
+    store.put("clients/acme.md", entry._replace(parsed=b"\x80\x05junk"))
+    store.save(store.entries)
+    acme = load_project(sample.root, TODAY).client("acme")
+    assert acme is not None and acme.name == "Acme"
+
+
+def test_a_cache_from_another_configuration_is_not_used(sample: ProjectDir) -> None:
+    sample.client("pitch-co", ACME.replace("stage: lead", "stage: pitch"))
+    make_old(sample)
+    before = load_project(sample.root, TODAY)
+    assert any(p.code == "unknown-stage" for p in before.problems)
+    sample.write(
+        "crmgen.toml",
+        """\
+        [[stages]]
+        name = "pitch"
+        probability = 30
+
+        [[stages]]
+        name = "lead"
+        probability = 20
+
+        [[stages]]
+        name = "lost"
+        probability = 0
+        open = false
+        """,
+    )
+    after = load_project(sample.root, TODAY)
+    assert not any(p.code == "unknown-stage" for p in after.problems)
+    pitch = after.client("pitch-co")
+    assert pitch is not None and pitch.deals[0].probability == 30
+
+
+def test_an_entry_written_by_another_version_is_not_used(
+    sample: ProjectDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_project(sample.root, TODAY)
+    monkeypatch.setattr(cache, "__version__", "99.0")
+    assert ClientCache.open(sample.root, Config()).entries == {}
+
+
+def test_an_unwritable_cache_does_not_fail_the_load(sample: ProjectDir) -> None:
+    cold = load_project(sample.root, TODAY, cache=False)
+    (sample.root / CACHE_DIR).write_text("a file where the folder should be")
+    assert snapshot(load_project(sample.root, TODAY)) == snapshot(cold)
+
+
+def test_cache_file_holds_no_absolute_paths(sample: ProjectDir) -> None:
+    load_project(sample.root, TODAY)
+    data = cache_file(sample).read_bytes()
+    assert str(sample.root).encode() not in data
+    key, entries = pickle.loads(data[len(cache.MAGIC) + cache.DIGEST_SIZE :])
+    assert key == cache.cache_key(Config())
+    assert sorted(entries) == sorted(
+        ["clients/acme.md", "clients/broken.md", "clients/archive/old-co.md"]
+    )

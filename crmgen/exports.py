@@ -9,27 +9,11 @@ from typing import Any
 import vobject
 
 from crmgen.derive import facts
-from crmgen.fields import CLIENT_SPECS
+from crmgen.fields import CLIENT_KEYS, CLIENT_SPECS
 from crmgen.loader import Project
 from crmgen.model import Client, Deal
 
-CLIENT_COLUMNS = (
-    "id",
-    "name",
-    "company",
-    "contact",
-    "title",
-    "email",
-    "phone",
-    "website",
-    "address",
-    "owner",
-    "source",
-    "tags",
-    "first_contact",
-    "last_contact",
-    "next_follow_up",
-)
+CLIENT_COLUMNS = ("id", *CLIENT_KEYS)
 DEAL_COLUMNS = (
     "deal",
     "stage",

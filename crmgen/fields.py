@@ -77,5 +77,13 @@ TOP_LEVEL_DEAL_KEYS = tuple(
     spec.name for spec in DEAL_FIELDS if spec.name != "currency"
 )
 
+# The client's own keys in table order, `deals` aside: what exports write and
+# imports fill.
+CLIENT_KEYS = tuple(spec.name for spec in CLIENT_FIELDS if spec.name != "deals")
+# Those of them that hold text.
+CLIENT_TEXT_KEYS = tuple(s.name for s in CLIENT_FIELDS if s.type == "text")
+# An item of `deals`, keys in table order.
+DEAL_ITEM_KEYS = tuple(spec.name for spec in DEAL_ITEM_FIELDS)
+
 CLIENT_SPECS = {spec.name: spec for spec in (*CLIENT_FIELDS, *DEAL_FIELDS)}
 DEAL_ITEM_SPECS = {spec.name: spec for spec in DEAL_ITEM_FIELDS}

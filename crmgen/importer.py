@@ -11,6 +11,7 @@ from pathlib import Path
 from crmgen.checks import check_client
 from crmgen.csvread import CsvError, Table, read_table
 from crmgen.dedupe import Identity, Index
+from crmgen.fields import CLIENT_KEYS
 from crmgen.grouping import Draft, group_rows
 from crmgen.ids import is_valid_id, slugify
 from crmgen.importnotices import date_columns, lost_reasons_notice, undated_notice
@@ -36,22 +37,7 @@ __all__ = ["ImportRefusedError", "Options", "Plan", "Skip", "plan_import"]
 
 log = logging.getLogger(__name__)
 
-CLIENT_ORDER = (
-    "name",
-    "company",
-    "contact",
-    "title",
-    "email",
-    "phone",
-    "website",
-    "address",
-    "owner",
-    "source",
-    "tags",
-    "first_contact",
-    "last_contact",
-    "next_follow_up",
-)
+CLIENT_ORDER = CLIENT_KEYS
 DEAL_ORDER = (
     "title",
     "stage",

@@ -10,23 +10,12 @@ from dataclasses import dataclass, field
 from crmgen.config import Config
 from crmgen.csvread import Row
 from crmgen.datecols import parse_date
-from crmgen.fields import CLIENT_SPECS, DEAL_ITEM_SPECS
+from crmgen.fields import CLIENT_SPECS, CLIENT_TEXT_KEYS, DEAL_ITEM_SPECS
 from crmgen.mapping import Mapping, expand
 from crmgen.writer import Entry, Value, is_key
 from crmgen.yamlnodes import PLAIN_BOOL, PLAIN_FLOAT, PLAIN_INT
 
-CLIENT_TEXT = (
-    "name",
-    "company",
-    "contact",
-    "title",
-    "email",
-    "phone",
-    "website",
-    "address",
-    "owner",
-    "source",
-)
+CLIENT_TEXT = CLIENT_TEXT_KEYS
 # Keys the format gives a meaning; an unmapped column of that name is no key.
 RESERVED = {*CLIENT_SPECS, *DEAL_ITEM_SPECS, "deals"}
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")

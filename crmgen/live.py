@@ -31,9 +31,9 @@ from crmgen.loader import (
 )
 from crmgen.model import Client
 from crmgen.render import environment, static_source
+from crmgen.reuse import page_context
 from crmgen.site import (
     STATIC_FILES,
-    Site,
     machine_files,
     prepare,
     render_client_page,
@@ -53,19 +53,6 @@ class Rebuilt:
     written: int
     removed: int
     seconds: float
-
-
-def _page_context(site: Site) -> tuple[object, ...]:
-    """What every page shows besides its own content (banner, nav, footer)."""
-    project = site.project
-    return (
-        site.nav,
-        len(project.problems),
-        project.errors,
-        project.warnings,
-        project.files,
-        project.today,
-    )
 
 
 class LiveSite:
@@ -90,7 +77,7 @@ class LiveSite:
         self.project = self._assemble()
         self.folder = output_folder(self.project, out)
         check_output(self.folder, root)
-        self.context: tuple[object, ...] = ()
+        self.context = b""
         self.files: dict[str, bytes] = {}
         self.files = self._files(self.project, None)
         clean_leftovers(self.folder)
@@ -153,7 +140,7 @@ class LiveSite:
     def _files(self, project: Project, changed: set[str] | None) -> dict[str, bytes]:
         """Every file of the site; client pages of unchanged clients are reused."""
         site = prepare(self.env, project)
-        context = _page_context(site)
+        context = page_context(site, "")
         if context != self.context:
             changed = None
         self.context = context

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from crmgen.build import OutputFolderError
 from crmgen.commands.base import UsageError, add_today, project_root
 from crmgen.commands.history_options import uses_git
+from crmgen.words import plural
 
 if TYPE_CHECKING:
     from crmgen.live import LiveSite
@@ -137,10 +138,10 @@ def run(args: argparse.Namespace) -> int:
     project = live.project
     for problem in project.problems:
         print(problem.format(), flush=True)
+    counts = f"{plural(project.errors, 'error')}, {plural(project.warnings, 'warning')}"
     print(
-        f"built {len(project.clients)} clients into {live.folder} "
-        f"({project.errors} errors, {project.warnings} warnings); watching "
-        f"clients/, templates/ and crmgen.toml",
+        f"built {plural(len(project.clients), 'client page')} into {live.folder} "
+        f"({counts}); watching clients/, templates/ and crmgen.toml",
         flush=True,
     )
     reloads = Reloads() if args.command == "serve" else None

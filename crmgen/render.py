@@ -7,6 +7,7 @@ script under `static/`) can be replaced by a file of the same name there.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from collections.abc import Iterable
@@ -15,10 +16,12 @@ from typing import Any
 from urllib.parse import quote
 
 import jinja2
+from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
 from crmgen.bundled import TEMPLATES_DIR, default_templates
 from crmgen.markdown import to_html
+from crmgen.model import Client, Deal
 from crmgen.totals import Amount
 
 SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$", "JPY": "¥", "INR": "₹"}
@@ -158,7 +161,29 @@ def environment(root: Path) -> jinja2.Environment:
         web_url=web_url,
         code_spans=code_spans,
     )
+    env.globals["item_attributes"] = item_attributes
     return env
+
+
+def item_attributes(client: Client, deal: Deal | None = None) -> Markup:
+    """The data attributes board.js filters on, for a card or a row."""
+    company, contact = client.text("company") or "", client.text("contact") or ""
+    words = [client.name, company, contact, deal.title if deal else ""]
+    words += [client.owner or "", " ".join(client.tags)]
+    return _attributes(client.id, client.owner or "", client.tags, " ".join(words))
+
+
+@functools.lru_cache(maxsize=65536)
+def _attributes(
+    client_id: str, owner: str, tags: tuple[str, ...], search: str
+) -> Markup:
+    """Cached: a rebuild after one edit makes the same attributes for every
+    other client, and building them is most of a big board's rendering."""
+    tag_list = escape(str(htmlsafe_json_dumps(list(tags))))
+    return Markup(
+        f'data-item data-client="{escape(client_id)}" data-owner="{escape(owner)}" '
+        f'data-tags="{tag_list}" data-search="{escape(search.lower())}"'
+    )
 
 
 def static_source(env: jinja2.Environment, name: str) -> bytes:

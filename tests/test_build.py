@@ -431,3 +431,21 @@ def test_long_columns_fold_the_less_urgent_cards(
     assert re.findall(r'data-client="([^"]+)"', folded) == ["beta-cafes", "gamma-hotel"]
     assert "2 more, less urgent" in folded
     assert shown.count('data-show="count">3<') == 1
+
+
+def test_a_column_past_its_limit_folds_the_rest_briefly(project: ProjectDir) -> None:
+    from crmgen.board import COLUMN_LIMIT
+
+    for number in range(COLUMN_LIMIT + 2):
+        project.client(
+            f"c{number:03d}",
+            f"---\nname: Client {number}\nfirst_contact: 2026-01-05\nstage: lead\n"
+            f"value: {number}\n---\n",
+        )
+    out = project.root / "out"
+    assert project.run("build", "--today", "2026-01-06", "--out", str(out)).status == 0
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "2 more, less urgent" in page
+    assert page.count('<li class="card ') == COLUMN_LIMIT
+    assert page.count('<li class="card-brief"') == 2
+    assert page.count("data-item") == COLUMN_LIMIT + 2

@@ -7,8 +7,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from crmgen.keyedit import closing_line
+from crmgen.logparse import headings
 from crmgen.model import Client, LogEntry
-from crmgen.parse import headings
 from crmgen.textlines import TextLines
 
 

@@ -13,8 +13,8 @@ from crmgen.commands.editing import add_client, run_edit
 from crmgen.editor import ClientFile, EditError, prove
 from crmgen.loader import Project
 from crmgen.logedit import NewEntry, add_entry
+from crmgen.logparse import TIME_RE
 from crmgen.model import Client
-from crmgen.parse import TIME_RE
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

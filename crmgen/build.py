@@ -23,7 +23,7 @@ from crmgen import gitrepo
 from crmgen.bundled import TEMPLATES_DIR
 from crmgen.gitfacts import git_facts
 from crmgen.loader import CLIENTS_DIR, Project, Source, load_project
-from crmgen.model import Problem
+from crmgen.model import Problem, count
 from crmgen.reuse import (
     Record,
     inputs_fingerprint,
@@ -62,12 +62,12 @@ class BuildResult:
     @property
     def errors(self) -> int:
         """How many problems are errors."""
-        return sum(1 for problem in self.problems if problem.severity == "error")
+        return count(self.problems, "error")
 
     @property
     def warnings(self) -> int:
         """How many problems are warnings."""
-        return sum(1 for problem in self.problems if problem.severity == "warning")
+        return count(self.problems, "warning")
 
 
 def output_folder(project: Project, out: Path | None) -> Path:

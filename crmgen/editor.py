@@ -16,11 +16,10 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from crmgen.checks import check_client
 from crmgen.config import Config
 from crmgen.files import write_atomic
+from crmgen.loader import parse_and_check
 from crmgen.model import Client, Problem
-from crmgen.parse import parse_client
 from crmgen.textlines import TextLines, digest_of
 
 
@@ -64,20 +63,10 @@ class ClientFile:
         return self.root / self.path
 
 
-def analyse(
-    path: str, data: bytes, config: Config, today: dt.date
-) -> tuple[Client | None, list[Problem]]:
-    """Parse and check one file's bytes, as `check` would."""
-    client, problems = parse_client(path, data, config)
-    if client is not None:
-        problems += check_client(client, config, today)
-    return client, problems
-
-
 def open_client(root: Path, path: str, config: Config, today: dt.date) -> ClientFile:
     """Read a client file for editing; refuses one that cannot be parsed."""
     data = (root / path).read_bytes()
-    client, problems = analyse(path, data, config, today)
+    client, problems = parse_and_check(path, data, config, today)
     if client is None:
         raise EditRefusedError(
             f"{path} cannot be read as a client; fix it first", problems
@@ -111,7 +100,9 @@ def prove(edit: ClientFile) -> tuple[Client, list[Problem]]:
 
     Returns the edited client and the warnings the edit brought.
     """
-    client, problems = analyse(edit.path, edit.text.to_bytes(), edit.config, edit.today)
+    client, problems = parse_and_check(
+        edit.path, edit.text.to_bytes(), edit.config, edit.today
+    )
     errors = introduced(edit.problems, problems, "error")
     if client is None or errors:
         raise EditRefusedError(

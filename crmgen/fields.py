@@ -82,6 +82,18 @@ TOP_LEVEL_DEAL_KEYS = tuple(
 CLIENT_KEYS = tuple(spec.name for spec in CLIENT_FIELDS if spec.name != "deals")
 # Those of them that hold text.
 CLIENT_TEXT_KEYS = tuple(s.name for s in CLIENT_FIELDS if s.type == "text")
+# The order crmgen writes a deal's keys in (imports and merges).
+DEAL_WRITE_ORDER = (
+    "title",
+    "stage",
+    "probability",
+    "value",
+    "currency",
+    "opened",
+    "expected_close",
+    "closed_on",
+    "lost_reason",
+)
 # An item of `deals`, keys in table order.
 DEAL_ITEM_KEYS = tuple(spec.name for spec in DEAL_ITEM_FIELDS)
 

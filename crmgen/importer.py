@@ -8,10 +8,9 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
-from crmgen.checks import check_client
 from crmgen.csvread import CsvError, Table, read_table
 from crmgen.dedupe import Identity, Index
-from crmgen.fields import CLIENT_KEYS
+from crmgen.fields import CLIENT_KEYS, DEAL_WRITE_ORDER
 from crmgen.grouping import Draft, group_rows
 from crmgen.ids import is_valid_id, slugify
 from crmgen.importnotices import date_columns, lost_reasons_notice, undated_notice
@@ -25,11 +24,10 @@ from crmgen.importtable import (
     join_table,
     replace_values,
 )
-from crmgen.loader import CLIENTS_DIR, Project, discover
+from crmgen.loader import CLIENTS_DIR, Project, discover, parse_and_check
 from crmgen.mapping import Mapping
 from crmgen.merge import merge_text
 from crmgen.model import Client, Problem
-from crmgen.parse import parse_client
 from crmgen.transaction import digest
 from crmgen.writer import ClientText, render
 
@@ -38,17 +36,6 @@ __all__ = ["ImportRefusedError", "Options", "Plan", "Skip", "plan_import"]
 log = logging.getLogger(__name__)
 
 CLIENT_ORDER = CLIENT_KEYS
-DEAL_ORDER = (
-    "title",
-    "stage",
-    "probability",
-    "value",
-    "currency",
-    "opened",
-    "expected_close",
-    "closed_on",
-    "lost_reason",
-)
 
 
 def draft_text(draft: Draft) -> str:
@@ -62,7 +49,7 @@ def draft_text(draft: Draft) -> str:
     deals = [
         [
             (k, deal[k])
-            for k in DEAL_ORDER
+            for k in DEAL_WRITE_ORDER
             if k in deal and not (k == "currency" and shared is not None)
         ]
         for deal in draft.deals
@@ -75,9 +62,9 @@ def draft_text(draft: Draft) -> str:
 
 def _verify(path: str, text: str, project: Project) -> list[Problem]:
     """The problems crmgen check would report in the new file."""
-    client, problems = parse_client(path, text.encode("utf-8"), project.config)
-    if client is not None:
-        problems += check_client(client, project.config, project.today)
+    _client, problems = parse_and_check(
+        path, text.encode("utf-8"), project.config, project.today
+    )
     return problems
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from crmgen.cache import gc_paused
 from crmgen.checks import check_client
 from crmgen.config import CONFIG_NAME, Config, config_from_bytes, load_config
-from crmgen.model import Client, Problem
+from crmgen.model import Client, Problem, count
 from crmgen.parse import parse_client
 from crmgen.reading import read_clients
 
@@ -50,12 +50,12 @@ class Project:
     @property
     def errors(self) -> int:
         """How many problems are errors."""
-        return sum(1 for problem in self.problems if problem.severity == "error")
+        return count(self.problems, "error")
 
     @property
     def warnings(self) -> int:
         """How many problems are warnings."""
-        return sum(1 for problem in self.problems if problem.severity == "warning")
+        return count(self.problems, "warning")
 
     def client(self, client_id: str) -> Client | None:
         """The client with that id, or None."""

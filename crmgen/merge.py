@@ -13,29 +13,17 @@ from typing import TYPE_CHECKING
 
 from crmgen import keyedit
 from crmgen import yamlnodes as yn
-from crmgen.checks import check_client
 from crmgen.editor import EditError
+from crmgen.fields import DEAL_WRITE_ORDER
+from crmgen.loader import parse_and_check
 from crmgen.logedit import NewEntry, add_entry
 from crmgen.model import Client
-from crmgen.parse import parse_client
 from crmgen.textlines import TextLines
 from crmgen.writer import Value, format_value
 
 if TYPE_CHECKING:
     from crmgen.grouping import Draft
     from crmgen.loader import Project
-
-_ORDER = (
-    "title",
-    "stage",
-    "probability",
-    "value",
-    "currency",
-    "opened",
-    "expected_close",
-    "closed_on",
-    "lost_reason",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +68,7 @@ def _add_deals(text: TextLines, deals: list[dict[str, Value]]) -> None:
     dash = " " * max(0, int(first.start_mark.column) - 2)
     lines = []
     for deal in deals:
-        for index, key in enumerate(k for k in _ORDER if k in deal):
+        for index, key in enumerate(k for k in DEAL_WRITE_ORDER if k in deal):
             lead = f"{dash}- " if index == 0 else f"{dash}  "
             lines.append(f"{lead}{key}: {format_value(deal[key])}")
     text.insert(span.last + 1, lines)
@@ -134,9 +122,9 @@ def merge_text(data: bytes, client: Client, draft: Draft, project: Project) -> M
 def _new_error(client: Client, data: bytes, project: Project) -> str:
     """The first error the merged file has beyond the file's own, else ""."""
     before = {p.message for p in client.problems if p.severity == "error"}
-    merged, problems = parse_client(client.path, data, project.config)
-    if merged is not None:
-        problems += check_client(merged, project.config, project.today)
+    _merged, problems = parse_and_check(
+        client.path, data, project.config, project.today
+    )
     return next(
         (
             p.message

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -40,6 +40,11 @@ class Problem:
             "code": self.code,
             "message": self.message,
         }
+
+
+def count(problems: Iterable[Problem], severity: Severity) -> int:
+    """How many of the problems have that severity."""
+    return sum(1 for problem in problems if problem.severity == severity)
 
 
 @dataclass(frozen=True, slots=True)

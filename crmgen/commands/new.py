@@ -10,9 +10,8 @@ from pathlib import Path
 
 from crmgen.commands.base import add_today, parse_date, print_problems, project_root
 from crmgen.config import load_config
-from crmgen.editor import analyse
 from crmgen.ids import slugify
-from crmgen.loader import CLIENTS_DIR, discover, resolve_today
+from crmgen.loader import CLIENTS_DIR, discover, parse_and_check, resolve_today
 from crmgen.yamltext import format_list, format_scalar, format_text
 
 # Options in the order their keys are written, and how each is written.
@@ -78,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
         )
     path = f"{CLIENTS_DIR}/{client_id}.md"
     data = _text(args, today.isoformat(), args.stage or config.stage_names[0])
-    client, problems = analyse(path, data, config, today)
+    client, problems = parse_and_check(path, data, config, today)
     errors = [problem for problem in problems if problem.severity == "error"]
     if client is None or errors:
         print(

@@ -80,4 +80,5 @@ def test_project_templates_come_first(project: ProjectDir) -> None:
     env = environment(project.root)
     assert env.get_template("problems.html").render() == "mine 2 &lt;b&gt;"
     assert static_source(env, "site.css") == b"body { color: red }"
-    assert "{% block content %}" in env.loader.get_source(env, "base.html")[0]  # type: ignore[union-attr]
+    assert env.loader is not None
+    assert "{% block content %}" in env.loader.get_source(env, "base.html")[0]

@@ -156,22 +156,28 @@ def read_client(
     return parse_and_check(path, data, config, today)
 
 
+Parsed = tuple[Client | None, list[Problem]]
+
+
 def parse_and_check(
     path: str, data: bytes, config: Config, today: dt.date
 ) -> tuple[Client | None, list[Problem]]:
     """Parse one client file's bytes and run the rules over the result."""
-    client, problems = parse_client(path, data, config)
-    if client is not None:
-        problems += check_client(client, config, today)
-    return client, problems
+    return checked(parse_client(path, data, config), config, today)
+
+
+def checked(parsed: Parsed, config: Config, today: dt.date) -> Parsed:
+    """A parsed file with the rules run: its client carries its sorted problems."""
+    client, problems = parsed
+    if client is None:
+        return None, problems
+    problems = problems + check_client(client, config, today)
+    return replace(client, problems=tuple(sorted(problems))), problems
 
 
 def resolve_today(config: Config, today: dt.date | None) -> dt.date:
     """--today wins, then the configuration's `today`, then the clock."""
     return today or config.today or dt.date.today()
-
-
-Parsed = tuple[Client | None, list[Problem]]
 
 
 def assemble(
@@ -189,9 +195,11 @@ def assemble(
     clients: list[Client] = []
     for path in sorted(parsed):
         client, found = parsed[path]
-        found = found + clashes.get(path, [])
-        if client is not None and path not in clashes:
-            clients.append(replace(client, problems=tuple(sorted(found))))
+        if path in clashes:
+            problems += found + clashes[path]
+            continue  # a clashing file makes no client
+        if client is not None:
+            clients.append(client)
         problems += found
     return Project(
         root, config, today, tuple(clients), tuple(sorted(problems)), len(parsed)
@@ -258,7 +266,4 @@ def read_checked(
     """Read, parse (through the cache) and check the wanted files; paths are all
     the project's client files. Also returns each file's content digest."""
     parsed, digests = read_clients(root, wanted, paths, config, cache)
-    for client, found in parsed.values():
-        if client is not None:
-            found += check_client(client, config, today)
-    return parsed, digests
+    return {path: checked(got, config, today) for path, got in parsed.items()}, digests

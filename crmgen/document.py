@@ -97,16 +97,27 @@ def client_text(client: Client, project: Project) -> str:
     return text.replace("\n", "\n    ")
 
 
+def client_line(client: Client, project: Project) -> str:
+    """One client's JSON on one line, as the site's data.json lists it."""
+    # Without indent json uses its C encoder, many times faster at scale.
+    return json.dumps(client_document(client, project), ensure_ascii=False)
+
+
 def document_text(
-    project: Project, text_of: Callable[[Client], str] | None = None
+    project: Project,
+    text_of: Callable[[Client], str] | None = None,
+    one_line: bool = False,
 ) -> str:
     """The document as indented JSON, the same bytes as dumping project_document;
-    text_of may serve each client's text from a cache."""
+    text_of may serve each client's text from a cache. one_line puts each
+    client on a single line (the site's data.json): the same document, written
+    several times faster, and one line per client still diffs well."""
     frame = json.dumps(_frame(project), indent=2, ensure_ascii=False)
-    texts = [
-        text_of(c) if text_of is not None else client_text(c, project)
-        for c in project.clients
-    ]
+    if text_of is None:
+        render = client_line if one_line else client_text
+        texts = [render(c, project) for c in project.clients]
+    else:
+        texts = [text_of(c) for c in project.clients]
     listed = "[\n    " + ",\n    ".join(texts) + "\n  ]" if texts else "[]"
     # The frame holds `"clients": []` as a placeholder for the list.
     return (

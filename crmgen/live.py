@@ -17,7 +17,7 @@ from pathlib import Path
 
 from crmgen.build import check_output, clean_leftovers, output_folder, swap_in
 from crmgen.config import load_config
-from crmgen.document import client_text
+from crmgen.document import client_line
 from crmgen.files import write_atomic
 from crmgen.gitfacts import HistoryCache
 from crmgen.loader import (
@@ -160,12 +160,12 @@ class LiveSite:
         return files
 
     def _client_text(self, client: Client) -> str:
-        """A client's data.json text, kept while its file's parse is unchanged."""
+        """A client's data.json line, kept while its file's parse is unchanged."""
         parsed = self.parsed[client.path]
         cached = self.texts.get(client.path)
         if cached is not None and cached[0] is parsed:
             return cached[1]
-        text = client_text(client, self.project)
+        text = client_line(client, self.project)
         self.texts[client.path] = (parsed, text)
         return text
 

@@ -204,9 +204,10 @@ def _weekly_page(
 def machine_files(
     project: Project, text_of: Callable[[Client], str] | None = None
 ) -> dict[str, bytes]:
-    """data.json (the `export json` document) and the follow-up calendars;
-    text_of may serve each client's JSON text from a cache."""
-    files = {"data.json": document_text(project, text_of).encode("utf-8")}
+    """data.json (the `export json` document, a line per client) and the
+    follow-up calendars; text_of may serve each client's line from a cache."""
+    text = document_text(project, text_of, one_line=True)
+    files = {"data.json": text.encode("utf-8")}
     files.update(calendars(project.clients, project.config.title, project.today))
     return files
 

@@ -1,9 +1,10 @@
-"""Build the site: load, render in memory, then swap the new folder in whole.
+"""Build the site: load, render, then swap the new folder in whole.
 
-The new site is written to a temporary folder beside the output and renamed
-into place only when complete, so a failed or interrupted build leaves the old
-site as it was. A folder is only ever replaced when it is empty or carries the
-marker file a previous build left in it: a build never deletes anything else.
+The new site is written, page by page as it is rendered, to a temporary folder
+beside the output and renamed into place only when complete, so a failed or
+interrupted build leaves the old site as it was. A folder is only ever
+replaced when it is empty or carries the marker file a previous build left in
+it: a build never deletes anything else.
 """
 
 from __future__ import annotations
@@ -104,23 +105,56 @@ def check_output(folder: Path, root: Path) -> None:
         )
 
 
-def write_tree(files: Mapping[str, bytes | Path], folder: Path) -> None:
-    """Write every file under folder, the marker first.
+class Staging:
+    """A new site assembled in a temporary folder beside the output folder.
 
-    A Path value is an unchanged file of the old site: it is hard-linked (or,
-    where links are not possible, copied) rather than written again.
+    commit() renames it into place whole; leaving the `with` block without
+    committing (an error, an interrupt) removes it and the old site stays.
     """
-    (folder / MARKER).write_bytes(MARKER_TEXT)
-    made: set[Path] = {folder}
-    for relative, data in files.items():
-        path = folder / relative
-        if path.parent not in made:
+
+    def __init__(self, folder: Path) -> None:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        self.folder = folder
+        self.path = Path(
+            tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.tmp-")
+        )
+        (self.path / MARKER).write_bytes(MARKER_TEXT)
+        self.made: set[Path] = {self.path}
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            shutil.rmtree(self.path)
+
+    def write(self, relative: str, data: bytes | Path) -> None:
+        """Write one file of the new site; a Path is an unchanged file of the old
+        site, hard-linked (or, where links are not possible, copied)."""
+        path = self.path / relative
+        if path.parent not in self.made:
             path.parent.mkdir(parents=True, exist_ok=True)
-            made.add(path.parent)
+            self.made.add(path.parent)
         if isinstance(data, Path):
             _link_or_copy(data, path)
         else:
             path.write_bytes(data)
+
+    def commit(self) -> None:
+        """Put the new site in place of the old one."""
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(self.path, 0o777 & ~umask)
+        folder = self.folder
+        if folder.exists():
+            old = Path(
+                tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.old-")
+            )
+            os.replace(folder, old / folder.name)
+            os.replace(self.path, folder)
+            shutil.rmtree(old)
+        else:
+            os.replace(self.path, folder)
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
@@ -131,26 +165,11 @@ def _link_or_copy(source: Path, target: Path) -> None:
 
 
 def swap_in(files: Mapping[str, bytes | Path], folder: Path) -> None:
-    """Assemble the site in a temporary folder beside `folder`, then rename it in."""
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    temporary = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.tmp-"))
-    try:
-        write_tree(files, temporary)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o777 & ~umask)
-        if folder.exists():
-            old = Path(
-                tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.old-")
-            )
-            os.replace(folder, old / folder.name)
-            os.replace(temporary, folder)
-            shutil.rmtree(old)
-        else:
-            os.replace(temporary, folder)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            shutil.rmtree(temporary)
+    """Write these files as the new site and put it in place of the old one."""
+    with Staging(folder) as staging:
+        for relative, data in files.items():
+            staging.write(relative, data)
+        staging.commit()
 
 
 def clean_leftovers(folder: Path) -> None:
@@ -223,13 +242,14 @@ def build(
     check_output(folder, project.root)
     history = git_facts(project, git_rev is not None, rev=git_rev or "HEAD")
 
-    # Everything is rendered before anything is written, so a template error
-    # leaves the previous site untouched.
+    # The new site is written beside the old one and swapped in only when
+    # complete, so a template error leaves the previous site untouched.
     if previous is not None and previous.output != str(folder):
         previous = None
-    files, keys = render_reusing(project, previous, history)
     clean_leftovers(folder)
-    swap_in(files, folder)
+    with Staging(folder) as staging:
+        names, keys = render_reusing(project, previous, staging, history)
+        staging.commit()
     if recorded:
         write_record(
             root,
@@ -238,7 +258,7 @@ def build(
                 str(folder),
                 project.problems,
                 len(project.clients),
-                stamps_of(folder, keys, list(files)),
+                stamps_of(folder, keys, names),
             ),
         )
 
@@ -251,5 +271,5 @@ def build(
         seconds,
     )
     return BuildResult(
-        project, folder, len(files), seconds, project.problems, len(project.clients)
+        project, folder, len(names), seconds, project.problems, len(project.clients)
     )

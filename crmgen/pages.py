@@ -1,8 +1,10 @@
-"""Render many client pages over every core while this process does the rest.
+"""Render and write many client pages over every core while this process does
+the rest.
 
 Worker processes are forked after the site is prepared, so they start with the
 project, its facts and the template environment already in memory; each
-renders a range of clients and sends back the pages' bytes.
+renders a range of clients and writes the pages straight into the folder being
+built, so no page's bytes travel between processes or wait in memory.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import logging
 import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
 from types import TracebackType
 
 import jinja2
@@ -26,36 +29,45 @@ PARALLEL_FROM = 400
 CHUNK = 200
 
 # What the forked workers render from: set just before the pool starts.
-_work: tuple[jinja2.Environment, Site, list[Client]] | None = None
+_work: tuple[jinja2.Environment, Site, list[Client], Path] | None = None
 
 
-def _render_range(start: int, stop: int) -> list[bytes]:
-    """A worker's share: the pages of clients[start:stop]."""
+def page_name(client: Client) -> str:
+    """A client page's path in the site."""
+    return f"clients/{client.id}.html"
+
+
+def _write_range(start: int, stop: int) -> int:
+    """A worker's share: write the pages of clients[start:stop]."""
     assert _work is not None, "set before the workers were forked"
-    env, site, clients = _work
-    return [
-        render_client_page(env, site, c).encode("utf-8") for c in clients[start:stop]
-    ]
+    env, site, clients, folder = _work
+    return write_pages(env, site, clients[start:stop], folder)
 
 
-def render_serially(
-    env: jinja2.Environment, site: Site, clients: list[Client]
-) -> list[bytes]:
-    """The pages, in this process."""
-    return [render_client_page(env, site, c).encode("utf-8") for c in clients]
+def write_pages(
+    env: jinja2.Environment, site: Site, clients: list[Client], folder: Path
+) -> int:
+    """Render the clients' pages and write each under folder, in this process."""
+    (folder / "clients").mkdir(parents=True, exist_ok=True)
+    for client in clients:
+        page = render_client_page(env, site, client).encode("utf-8")
+        (folder / page_name(client)).write_bytes(page)
+    return len(clients)
 
 
 class PagePool:
-    """Client pages being rendered by workers (or later, serially, if few).
+    """Client pages being written by workers (or later, serially, if few).
 
     Use as a context manager: the workers start on entry, this process is free
-    for other pages meanwhile, and pages() collects the results in order.
+    for other pages meanwhile, and finish() waits until every page is written.
     """
 
-    def __init__(self, env: jinja2.Environment, site: Site, clients: list[Client]):
-        self.env, self.site, self.clients = env, site, clients
+    def __init__(
+        self, env: jinja2.Environment, site: Site, clients: list[Client], folder: Path
+    ):
+        self.env, self.site, self.clients, self.folder = env, site, clients, folder
         self.pool: ProcessPoolExecutor | None = None
-        self.jobs: list[Future[list[bytes]]] = []
+        self.jobs: list[Future[int]] = []
 
     def __enter__(self) -> PagePool:
         workers = min(os.cpu_count() or 1, len(self.clients) // CHUNK)
@@ -64,13 +76,13 @@ class PagePool:
         if "fork" not in multiprocessing.get_all_start_methods():
             return self
         global _work
-        _work = (self.env, self.site, self.clients)
+        _work = (self.env, self.site, self.clients, self.folder)
         gc.freeze()  # keep the collector from touching (and copying) shared pages
         try:
             context = multiprocessing.get_context("fork")
             self.pool = ProcessPoolExecutor(workers, mp_context=context)
             self.jobs = [
-                self.pool.submit(_render_range, start, start + CHUNK)
+                self.pool.submit(_write_range, start, start + CHUNK)
                 for start in range(0, len(self.clients), CHUNK)
             ]
         except (OSError, RuntimeError) as error:
@@ -78,15 +90,17 @@ class PagePool:
             self.pool = None
         return self
 
-    def pages(self) -> list[bytes]:
-        """Every client's page, in the order of clients."""
+    def finish(self) -> None:
+        """Wait until every client's page is written."""
         if self.pool is not None:
             try:
-                return [page for job in self.jobs for page in job.result()]
+                for job in self.jobs:
+                    job.result()
+                return
             except Exception as error:  # e.g. a template error that did not pickle
                 log.info("rendering again in one process: %s", error)
         # Serially, a failing page raises its own error here, with its details.
-        return render_serially(self.env, self.site, self.clients)
+        write_pages(self.env, self.site, self.clients, self.folder)
 
     def __exit__(
         self,

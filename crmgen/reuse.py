@@ -35,6 +35,7 @@ from crmgen.loader import Project, discover, resolve_today
 from crmgen.model import Client, Problem
 
 if TYPE_CHECKING:
+    from crmgen.build import Staging
     from crmgen.site import Site
 
 log = logging.getLogger(__name__)
@@ -197,15 +198,18 @@ def stamps_of(
 
 
 def render_reusing(
-    project: Project, previous: Record | None, history: GitFacts | None = None
-) -> tuple[dict[str, bytes | Path], dict[str, bytes]]:
-    """Every file of the site (bytes, or an old file to link) and the page keys.
+    project: Project,
+    previous: Record | None,
+    staging: Staging,
+    history: GitFacts | None = None,
+) -> tuple[list[str], dict[str, bytes]]:
+    """Write every file of the site into staging; its names and the page keys.
 
     Like site.render_site, except that a client page whose key is unchanged
-    is the old site's file, not rendered again.
+    is the old site's file, linked rather than rendered again.
     """
     # The renderers load only when there is something to render.
-    from crmgen.pages import PagePool
+    from crmgen.pages import PagePool, page_name
     from crmgen.render import environment, static_source
     from crmgen.site import STATIC_FILES, machine_files, prepare, render_summary_pages
 
@@ -213,23 +217,27 @@ def render_reusing(
     site = prepare(env, project)
     context = page_context(site, templates_digest(project.root))
     keys: dict[str, bytes] = {}
-    files: dict[str, bytes | Path] = {}
+    names: list[str] = []
     pending: list[Client] = []
     for client in project.clients:
-        name = f"clients/{client.id}.html"
+        name = page_name(client)
+        names.append(name)
         keys[name] = page_key(context, project, client.path)
         old = previous.reusable(name, keys[name]) if previous else None
         if old is None:
             pending.append(client)
         else:
-            files[name] = old
-    # The client pages render in worker processes meanwhile, when there are many.
-    with PagePool(env, site, pending) as pool:
-        for name in STATIC_FILES:
-            files[f"static/{name}"] = static_source(env, name)
+            staging.write(name, old)
+    # The client pages are written by worker processes meanwhile, when many.
+    with PagePool(env, site, pending, staging.path) as pool:
+        rest: dict[str, bytes] = {
+            f"static/{name}": static_source(env, name) for name in STATIC_FILES
+        }
         for name, text in render_summary_pages(env, site, history).items():
-            files[name] = text.encode("utf-8")
-        files.update(machine_files(project))
-        for client, page in zip(pending, pool.pages(), strict=True):
-            files[f"clients/{client.id}.html"] = page
-    return dict(sorted(files.items())), keys
+            rest[name] = text.encode("utf-8")
+        rest.update(machine_files(project))
+        for name, data in rest.items():
+            staging.write(name, data)
+        names += rest
+        pool.finish()
+    return sorted(names), keys

@@ -1,8 +1,9 @@
-"""Client pages rendered by worker processes are the pages rendered here."""
+"""Client pages written by worker processes are the pages written here."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from conftest import ProjectDir
@@ -28,8 +29,12 @@ CLIENT = """\
     """
 
 
-def test_pages_from_workers_equal_pages_rendered_here(
-    project: ProjectDir, monkeypatch: pytest.MonkeyPatch
+def _pages(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in (folder / "clients").iterdir()}
+
+
+def test_pages_from_workers_equal_pages_written_here(
+    project: ProjectDir, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     for n in range(1, 8):
         project.client(f"client-{n}", CLIENT.format(n=n))
@@ -37,11 +42,12 @@ def test_pages_from_workers_equal_pages_rendered_here(
     env = environment(project.root)
     site = prepare(env, loaded)
     clients = list(loaded.clients)
-    here = pages.render_serially(env, site, clients)
+    pages.write_pages(env, site, clients, tmp_path / "here")
     monkeypatch.setattr(pages, "PARALLEL_FROM", 2)
     monkeypatch.setattr(pages, "CHUNK", 2)
-    with pages.PagePool(env, site, clients) as pool:
+    with pages.PagePool(env, site, clients, tmp_path / "workers") as pool:
         assert pool.pool is not None, "the workers did not start"
-        from_workers = pool.pages()
-    assert from_workers == here
-    assert b"Client 7" in from_workers[-1]
+        pool.finish()
+    here = _pages(tmp_path / "here")
+    assert _pages(tmp_path / "workers") == here
+    assert len(here) == 7 and b"Client 7" in here["client-7.html"]

@@ -71,7 +71,7 @@ class LiveSite:
         self.config, self.config_problems = load_config(root)
         self.day = resolve_today(self.config, today)
         self.parsed: dict[str, Parsed] = {}
-        self.texts: dict[str, tuple[Parsed, str]] = {}
+        self.lines: dict[str, tuple[Parsed, bytes]] = {}
         self._reparse_all()
         self.env = environment(root)
         self.project = self._assemble()
@@ -150,7 +150,7 @@ class LiveSite:
         pages = render_summary_pages(self.env, site, self.history.facts(project))
         for name, text in pages.items():
             files[name] = text.encode("utf-8")
-        files.update(machine_files(project, self._client_text))
+        files.update(machine_files(project, self._client_line))
         for client in project.clients:
             page = f"clients/{client.id}.html"
             if changed is None or client.path in changed or page not in self.files:
@@ -159,14 +159,14 @@ class LiveSite:
                 files[page] = self.files[page]
         return files
 
-    def _client_text(self, client: Client) -> str:
+    def _client_line(self, client: Client) -> bytes:
         """A client's data.json line, kept while its file's parse is unchanged."""
         parsed = self.parsed[client.path]
-        cached = self.texts.get(client.path)
+        cached = self.lines.get(client.path)
         if cached is not None and cached[0] is parsed:
             return cached[1]
         text = client_line(client, self.project)
-        self.texts[client.path] = (parsed, text)
+        self.lines[client.path] = (parsed, text)
         return text
 
     def _write(self, files: dict[str, bytes]) -> tuple[int, int]:

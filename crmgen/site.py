@@ -17,7 +17,7 @@ import jinja2
 from crmgen.board import build_board
 from crmgen.calendar import calendars, owner_files
 from crmgen.derive import Facts, facts
-from crmgen.document import document_text
+from crmgen.document import site_document
 from crmgen.followups import build_sections
 from crmgen.gitfacts import GitFacts
 from crmgen.loader import Project
@@ -202,12 +202,11 @@ def _weekly_page(
 
 
 def machine_files(
-    project: Project, text_of: Callable[[Client], str] | None = None
+    project: Project, line_of: Callable[[Client], bytes] | None = None
 ) -> dict[str, bytes]:
     """data.json (the `export json` document, a line per client) and the
-    follow-up calendars; text_of may serve each client's line from a cache."""
-    text = document_text(project, text_of, one_line=True)
-    files = {"data.json": text.encode("utf-8")}
+    follow-up calendars; line_of may serve each client's line from a cache."""
+    files = {"data.json": site_document(project, line_of)}
     files.update(calendars(project.clients, project.config.title, project.today))
     return files
 

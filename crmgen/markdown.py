@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from functools import cache
 
-import cmarkgfm
 import nh3
 from cmarkgfm.cmark import Options
 from markupsafe import Markup
+
+from crmgen import gfm
 
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 # An image source loads when the page opens, so it may only be a plain relative
@@ -61,8 +62,6 @@ def to_html(text: str) -> Markup:
     """Render GitHub Flavored Markdown as sanitised HTML, safe to put in a page."""
     if not text.strip():
         return Markup("")
-    html = cmarkgfm.github_flavored_markdown_to_html(
-        text, options=Options.CMARK_OPT_UNSAFE
-    )
+    html = gfm.to_html(text, Options.CMARK_OPT_UNSAFE)
     # Raw HTML was let through above so that nh3, not cmark, decides what stays.
     return Markup(OTHER_INPUT.sub("", _cleaner().clean(html)))

@@ -16,7 +16,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,14 +131,23 @@ class Staging:
     def write(self, relative: str, data: bytes | Path) -> None:
         """Write one file of the new site; a Path is an unchanged file of the old
         site, hard-linked (or, where links are not possible, copied)."""
-        path = self.path / relative
-        if path.parent not in self.made:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.made.add(path.parent)
+        path = self._place(relative)
         if isinstance(data, Path):
             _link_or_copy(data, path)
         else:
             path.write_bytes(data)
+
+    def write_pieces(self, relative: str, pieces: Iterable[bytes]) -> None:
+        """Write one file piece by piece, as they come: it is never whole in memory."""
+        with open(self._place(relative), "wb") as file:
+            file.writelines(pieces)
+
+    def _place(self, relative: str) -> Path:
+        path = self.path / relative
+        if path.parent not in self.made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.made.add(path.parent)
+        return path
 
     def commit(self) -> None:
         """Put the new site in place of the old one."""
@@ -155,6 +164,21 @@ class Staging:
             shutil.rmtree(old)
         else:
             os.replace(self.path, folder)
+
+
+def encoded(texts: Iterable[str], batch: int = 1 << 16) -> Iterator[bytes]:
+    """UTF-8 pieces of a stream of text, joined into pieces of about batch
+    characters: encoding each of a template's many small strings costs more."""
+    pending: list[str] = []
+    size = 0
+    for text in texts:
+        pending.append(text)
+        size += len(text)
+        if size >= batch:
+            yield "".join(pending).encode("utf-8")
+            pending.clear()
+            size = 0
+    yield "".join(pending).encode("utf-8")
 
 
 def _link_or_copy(source: Path, target: Path) -> None:

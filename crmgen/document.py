@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from crmgen.derive import facts
@@ -123,21 +123,19 @@ def document_text(
 
 def site_document(
     project: Project, line_of: Callable[[Client], bytes] | None = None
-) -> bytes:
-    """The site's data.json: the same document with each client on one line,
-    several times faster to write, and a diff of two builds names clients;
-    line_of may serve each client's line from a cache."""
+) -> Iterator[bytes]:
+    """The site's data.json, piece by piece: the same document with each client
+    on one line, several times faster to write, and a diff of two builds names
+    clients; line_of may serve each client's line from a cache."""
     frame = json.dumps(_frame(project), indent=2, ensure_ascii=False)
     head, tail = frame.split(_PLACEHOLDER, 1)
-    lines = [
-        line_of(c) if line_of is not None else client_line(c, project)
-        for c in project.clients
-    ]
-    # Joined as bytes: one str of it all would take 4 bytes a character as
-    # soon as any note holds an emoji.
-    listed = b"[\n    " + b",\n    ".join(lines) + b"\n  ]" if lines else b"[]"
-    parts = (head.encode(), b'\n  "clients": ', listed, b",\n", tail.encode(), b"\n")
-    return b"".join(parts)
+    yield head.encode() + b'\n  "clients": ['
+    separator = b"\n    "
+    for client in project.clients:
+        yield separator
+        yield line_of(client) if line_of is not None else client_line(client, project)
+        separator = b",\n    "
+    yield (b"\n  ]" if project.clients else b"]") + b",\n" + tail.encode() + b"\n"
 
 
 _PLACEHOLDER = '\n  "clients": [],\n'

@@ -209,9 +209,10 @@ def render_reusing(
     is the old site's file, linked rather than rendered again.
     """
     # The renderers load only when there is something to render.
+    from crmgen.build import encoded
     from crmgen.pages import PagePool, page_name
     from crmgen.render import environment, static_source
-    from crmgen.site import STATIC_FILES, machine_files, prepare, render_summary_pages
+    from crmgen.site import STATIC_FILES, machine_streams, prepare, summary_streams
 
     env = environment(project.root)
     site = prepare(env, project)
@@ -230,14 +231,14 @@ def render_reusing(
             staging.write(name, old)
     # The client pages are written by worker processes meanwhile, when many.
     with PagePool(env, site, pending, staging.path) as pool:
-        rest: dict[str, bytes] = {
-            f"static/{name}": static_source(env, name) for name in STATIC_FILES
-        }
-        for name, text in render_summary_pages(env, site, history).items():
-            rest[name] = text.encode("utf-8")
-        rest.update(machine_files(project))
-        for name, data in rest.items():
-            staging.write(name, data)
-        names += rest
+        for name in STATIC_FILES:
+            names.append(f"static/{name}")
+            staging.write(names[-1], static_source(env, name))
+        for name, texts in summary_streams(env, site, history).items():
+            names.append(name)
+            staging.write_pieces(name, encoded(texts))
+        for name, pieces in machine_streams(project).items():
+            names.append(name)
+            staging.write_pieces(name, pieces)
         pool.finish()
     return sorted(names), keys

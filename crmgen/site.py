@@ -8,7 +8,7 @@ incremental build re-render only what changed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -157,38 +157,58 @@ def board_data(site: Site) -> dict[str, Any]:
     }
 
 
-def render_summary_pages(
+def summary_streams(
     env: jinja2.Environment, site: Site, history: GitFacts | None = None
-) -> dict[str, str]:
+) -> dict[str, Iterable[str]]:
     """The pages that summarise every client: board, follow-ups, reports, problems
-    and week over week; history: what git adds (without it, the files alone)."""
+    and week over week; history: what git adds (without it, the files alone).
+
+    The board and follow-ups, which grow with the client count, are lazy
+    streams of text, rendered as they are written; the rest are whole.
+    """
+    project = site.project
+    pages: dict[str, Iterable[str]] = dict(_board_streams(env, site))
+    pages["problems.html"] = (
+        env.get_template("problems.html").render(_common(site, "problems", "")),
+    )
+    for name, text in _weekly_page(
+        env, site, history.weekly if history else None
+    ).items():
+        pages[name] = (text,)
+    if ("reports.html", "Reports") in site.nav:
+        moves = history.moves if history else ()
+        common = _common(site, "reports", "")
+        pages["reports.html"] = (render_reports(env, common, project, moves),)
+    return pages
+
+
+def _board_streams(env: jinja2.Environment, site: Site) -> dict[str, Iterator[str]]:
+    """index.html and followups.html, to be rendered as they are read."""
     project = site.project
     board = build_board(project.clients, site.facts, project.config, project.today)
     sections = build_sections(
         project.clients, site.facts, project.config, project.today
     )
     data = board_data(site)
-    pages = {
-        "index.html": env.get_template("board.html").render(
+    return {
+        "index.html": env.get_template("board.html").generate(
             _common(site, "board", ""), board=board, data=data
         ),
-        "followups.html": env.get_template("followups.html").render(
+        "followups.html": env.get_template("followups.html").generate(
             _common(site, "followups", ""),
             sections=sections,
             data=data,
             week_end=project.today + dt.timedelta(days=7),
         ),
-        "problems.html": env.get_template("problems.html").render(
-            _common(site, "problems", "")
-        ),
-        **_weekly_page(env, site, history.weekly if history else None),
     }
-    if ("reports.html", "Reports") in site.nav:
-        moves = history.moves if history else ()
-        pages["reports.html"] = render_reports(
-            env, _common(site, "reports", ""), project, moves
-        )
-    return pages
+
+
+def render_summary_pages(
+    env: jinja2.Environment, site: Site, history: GitFacts | None = None
+) -> dict[str, str]:
+    """The summary pages whole (see summary_streams)."""
+    streams = summary_streams(env, site, history)
+    return {name: "".join(pieces) for name, pieces in streams.items()}
 
 
 def _weekly_page(
@@ -201,14 +221,26 @@ def _weekly_page(
     return {PAGE: render_weekly(env, _common(site, "weekly", ""), report)}
 
 
+def machine_streams(
+    project: Project, line_of: Callable[[Client], bytes] | None = None
+) -> dict[str, Iterable[bytes]]:
+    """data.json (the `export json` document, a line per client) and the
+    follow-up calendars, each as pieces to write in turn; line_of may serve
+    each client's line from a cache."""
+    files: dict[str, Iterable[bytes]] = {"data.json": site_document(project, line_of)}
+    for name, data in calendars(
+        project.clients, project.config.title, project.today
+    ).items():
+        files[name] = (data,)
+    return files
+
+
 def machine_files(
     project: Project, line_of: Callable[[Client], bytes] | None = None
 ) -> dict[str, bytes]:
-    """data.json (the `export json` document, a line per client) and the
-    follow-up calendars; line_of may serve each client's line from a cache."""
-    files = {"data.json": site_document(project, line_of)}
-    files.update(calendars(project.clients, project.config.title, project.today))
-    return files
+    """The machine files whole (see machine_streams)."""
+    streams = machine_streams(project, line_of)
+    return {name: b"".join(pieces) for name, pieces in streams.items()}
 
 
 def render_site(project: Project, history: GitFacts | None = None) -> dict[str, bytes]:

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from crmgen.build import check_output, clean_leftovers, output_folder, swap_in
+from crmgen.build import Staging, check_output, clean_leftovers, output_folder
 from crmgen.config import load_config
+from crmgen.derive import facts
 from crmgen.document import client_line
 from crmgen.files import write_atomic
 from crmgen.gitfacts import HistoryCache
@@ -30,8 +32,9 @@ from crmgen.loader import (
     resolve_today,
 )
 from crmgen.model import Client
+from crmgen.pages import page_name
 from crmgen.render import environment, static_source
-from crmgen.reuse import page_context
+from crmgen.reuse import page_context, read_record, render_reusing
 from crmgen.site import (
     STATIC_FILES,
     machine_files,
@@ -77,15 +80,32 @@ class LiveSite:
         self.project = self._assemble()
         self.folder = output_folder(self.project, out)
         check_output(self.folder, root)
-        self.context = b""
-        self.files: dict[str, bytes] = {}
-        self.files = self._files(self.project, None)
+        self.site = prepare(self.env, self.project)
+        self.context = page_context(self.site, "")
+        # Each file of the site on disk, by the digest of its bytes.
+        self.digests: dict[str, bytes] = {}
+        self._first_build()
+
+    def _first_build(self) -> None:
+        """Write the whole site as build does: over every core, reusing the pages
+        of the last build that are still right."""
+        previous = read_record(self.root)
+        if previous is not None and previous.output != str(self.folder):
+            previous = None
         clean_leftovers(self.folder)
-        swap_in(self.files, self.folder)
+        history = self.history.facts(self.project)
+        # The files' digests key the pages of the last build.
+        project = replace(self.project, digests=self.read_digests)
+        with Staging(self.folder) as staging:
+            names, _keys = render_reusing(project, previous, staging, history)
+            staging.commit()
+        self.digests = {
+            name: _digest((self.folder / name).read_bytes()) for name in names
+        }
 
     def _reparse_all(self) -> None:
         paths = discover(self.root)
-        self.parsed, _digests = read_checked(
+        self.parsed, self.read_digests = read_checked(
             self.root, paths, paths, self.config, self.day
         )
 
@@ -116,8 +136,11 @@ class LiveSite:
             self.env = environment(self.root)
             changed = None
         self.project = self._assemble()
-        written, removed = self._render(self.project, changed)
-        return Rebuilt(self.project, written, removed, time.perf_counter() - started)
+        check_output(self.folder, self.root)
+        written = self._write_edited_first(self.project, changed)
+        more, removed = self._render(self.project, changed)
+        seconds = time.perf_counter() - started
+        return Rebuilt(self.project, written + more, removed, seconds)
 
     def _reread(self, path: str) -> bool:
         """Re-read one client file (or forget it if it is gone); True if it changed."""
@@ -132,14 +155,34 @@ class LiveSite:
         self._reparse_all()
         return None
 
+    def _write_edited_first(self, project: Project, changed: set[str] | None) -> int:
+        """Write the pages of the edited clients before anything else, so the page
+        being worked on updates at once; the full render after checks them again.
+
+        Only when every page's shared parts (banner, navigation) stay the same:
+        then the last site's facts with the edited clients' redone are enough.
+        """
+        if not changed:
+            return 0
+        edited = [
+            c
+            for c in project.clients
+            if c.path in changed and page_name(c) in self.digests
+        ]
+        found = dict(self.site.facts)
+        for client in edited:
+            found[client.id] = facts(client, project.config, project.today)
+        site = replace(self.site, project=project, facts=found)
+        if not edited or page_context(site, "") != self.context:
+            return 0
+        pages = {
+            page_name(c): render_client_page(self.env, site, c).encode() for c in edited
+        }
+        return self._write(pages)
+
     def _render(self, project: Project, changed: set[str] | None) -> tuple[int, int]:
         """Render what may have changed and write the files whose bytes differ."""
-        check_output(self.folder, self.root)
-        return self._write(self._files(project, changed))
-
-    def _files(self, project: Project, changed: set[str] | None) -> dict[str, bytes]:
-        """Every file of the site; client pages of unchanged clients are reused."""
-        site = prepare(self.env, project)
+        site = self.site = prepare(self.env, project)
         context = page_context(site, "")
         if context != self.context:
             changed = None
@@ -152,12 +195,11 @@ class LiveSite:
             files[name] = text.encode("utf-8")
         files.update(machine_files(project, self._client_line))
         for client in project.clients:
-            page = f"clients/{client.id}.html"
-            if changed is None or client.path in changed or page not in self.files:
-                files[page] = render_client_page(self.env, site, client).encode()
-            else:
-                files[page] = self.files[page]
-        return files
+            name = page_name(client)
+            if changed is None or client.path in changed or name not in self.digests:
+                files[name] = render_client_page(self.env, site, client).encode()
+        kept = {page_name(client) for client in project.clients}
+        return self._write(files), self._remove_stale(kept | files.keys())
 
     def _client_line(self, client: Client) -> bytes:
         """A client's data.json line, kept while its file's parse is unchanged."""
@@ -169,18 +211,29 @@ class LiveSite:
         self.lines[client.path] = (parsed, text)
         return text
 
-    def _write(self, files: dict[str, bytes]) -> tuple[int, int]:
+    def _write(self, files: dict[str, bytes]) -> int:
+        """Write the files whose bytes differ from the ones on disk."""
         written = 0
         for path, data in files.items():
-            if self.files.get(path) != data:
+            digest = _digest(data)
+            if self.digests.get(path) != digest:
                 write_atomic(self.folder / path, data)
+                self.digests[path] = digest
                 written += 1
-        gone = [path for path in self.files if path not in files]
+        return written
+
+    def _remove_stale(self, current: set[str]) -> int:
+        """Remove the files of the site that are no longer part of it."""
+        gone = [path for path in self.digests if path not in current]
         for path in gone:
             with contextlib.suppress(FileNotFoundError):
                 (self.folder / path).unlink()
-        self.files = files
-        return written, len(gone)
+            del self.digests[path]
+        return len(gone)
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 def describe(rebuilt: Rebuilt, changes: Changes) -> str:

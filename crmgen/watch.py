@@ -23,7 +23,7 @@ from crmgen.loader import CLIENTS_DIR, is_skipped
 log = logging.getLogger(__name__)
 
 TEMPLATES_DIR = "templates"
-DEBOUNCE = 0.08  # seconds of quiet that end a burst of saves
+DEBOUNCE = 0.05  # seconds of quiet that end a burst of saves
 MAX_WAIT = 1.0  # a burst that never goes quiet still rebuilds this often
 
 

@@ -1,0 +1,89 @@
+"""The live site: after each change the folder is what a fresh build writes,
+and the page being edited is written before anything else."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from conftest import ProjectDir
+from siteproject import TODAY, write_project
+
+from crmgen import live as live_module
+from crmgen.live import LiveSite
+from crmgen.watch import Changes
+
+DAY = dt.date.fromisoformat(TODAY)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _fresh_build(project: ProjectDir, out: Path) -> dict[str, bytes]:
+    project.run("build", "--today", TODAY, "--no-git", "--out", str(out))
+    return _files(out)
+
+
+def _append(project: ProjectDir, client_id: str, text: str) -> str:
+    path = project.root / "clients" / f"{client_id}.md"
+    path.write_text(path.read_text("utf-8") + text, encoding="utf-8")
+    return f"clients/{client_id}.md"
+
+
+@pytest.fixture
+def site(project: ProjectDir, tmp_path: Path) -> LiveSite:
+    write_project(project)
+    return LiveSite(project.root, DAY, tmp_path / "live", use_git=False)
+
+
+def test_the_edited_page_is_written_first_and_the_site_is_a_fresh_builds(
+    site: LiveSite,
+    project: ProjectDir,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    written: list[str] = []
+    atomic = live_module.write_atomic
+
+    def spy(path: Path, data: bytes) -> None:
+        written.append(str(path.relative_to(site.folder)))
+        atomic(path, data)
+
+    monkeypatch.setattr(live_module, "write_atomic", spy)
+    changed = _append(project, "acme-tools", "\nA new line of notes.\n")
+    rebuilt = site.update(Changes(clients={changed}))
+    assert written[0] == "clients/acme-tools.html"
+    assert "clients/beta-cafes.html" not in written
+    assert rebuilt.written == len(written)
+    assert _files(site.folder) == _fresh_build(project, tmp_path / "fresh")
+
+
+def test_an_edit_that_changes_every_page_rewrites_them_all(
+    site: LiveSite, project: ProjectDir, tmp_path: Path
+) -> None:
+    # A new error changes the banner of every page: no page may keep the old one.
+    other = site.folder / "clients" / "beta-cafes.html"
+    before = other.read_bytes()
+    changed = _append(project, "acme-tools", "\n## Log\n\n### 2026-13-40 call: bad\n")
+    site.update(Changes(clients={changed}))
+    assert other.read_bytes() != before
+    assert _files(site.folder) == _fresh_build(project, tmp_path / "fresh")
+
+
+def test_watch_starts_from_the_last_build_without_rendering_it_again(
+    project: ProjectDir, tmp_path: Path
+) -> None:
+    write_project(project)
+    out = tmp_path / "site"
+    built = _fresh_build(project, out)
+    before = (out / "clients" / "beta-cafes.html").stat().st_ino
+    site = LiveSite(project.root, DAY, out, use_git=False)
+    # The unchanged page is the last build's file, linked into the new folder.
+    assert (site.folder / "clients" / "beta-cafes.html").stat().st_ino == before
+    assert _files(site.folder) == built

@@ -4,7 +4,9 @@ The new site is written, page by page as it is rendered, to a temporary folder
 beside the output and renamed into place only when complete, so a failed or
 interrupted build leaves the old site as it was. A folder is only ever
 replaced when it is empty or carries the marker file a previous build left in
-it: a build never deletes anything else.
+it: a build never deletes anything else. A build that changes only a few
+client pages instead rewrites, each atomically, just the files whose bytes
+change (see crmgen.output).
 """
 
 from __future__ import annotations
@@ -259,21 +261,13 @@ def build(
             previous.clients,
         )
     # Imported here: a build with nothing to do never needs the renderers.
-    from crmgen.reuse import render_reusing
+    from crmgen.output import write_site
 
     project = load_project(root, today, source=source, cache=cache)
     folder = output_folder(project, out)
     check_output(folder, project.root)
     history = git_facts(project, git_rev is not None, rev=git_rev or "HEAD")
-
-    # The new site is written beside the old one and swapped in only when
-    # complete, so a template error leaves the previous site untouched.
-    if previous is not None and previous.output != str(folder):
-        previous = None
-    clean_leftovers(folder)
-    with Staging(folder) as staging:
-        names, keys = render_reusing(project, previous, staging, history)
-        staging.commit()
+    names, keys = write_site(project, previous, folder, history)
     if recorded:
         write_record(
             root,

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from crmgen.build import Staging, check_output, clean_leftovers, output_folder
+from crmgen.build import check_output, output_folder
 from crmgen.config import load_config
 from crmgen.derive import facts
 from crmgen.document import client_line
@@ -32,9 +32,10 @@ from crmgen.loader import (
     resolve_today,
 )
 from crmgen.model import Client
+from crmgen.output import write_site
 from crmgen.pages import page_name
 from crmgen.render import environment, static_source
-from crmgen.reuse import page_context, read_record, render_reusing
+from crmgen.reuse import page_context, read_record
 from crmgen.site import (
     STATIC_FILES,
     machine_files,
@@ -90,15 +91,10 @@ class LiveSite:
         """Write the whole site as build does: over every core, reusing the pages
         of the last build that are still right."""
         previous = read_record(self.root)
-        if previous is not None and previous.output != str(self.folder):
-            previous = None
-        clean_leftovers(self.folder)
         history = self.history.facts(self.project)
         # The files' digests key the pages of the last build.
         project = replace(self.project, digests=self.read_digests)
-        with Staging(self.folder) as staging:
-            names, _keys = render_reusing(project, previous, staging, history)
-            staging.commit()
+        names, _keys = write_site(project, previous, self.folder, history)
         self.digests = {
             name: _digest((self.folder / name).read_bytes()) for name in names
         }

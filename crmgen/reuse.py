@@ -30,12 +30,10 @@ from crmgen.bundled import TEMPLATES_DIR, default_templates
 from crmgen.cache import CACHE_DIR, code_digest, now_ns, stamp_of
 from crmgen.config import CONFIG_NAME, load_config
 from crmgen.files import write_atomic
-from crmgen.gitfacts import GitFacts
 from crmgen.loader import Project, discover, resolve_today
-from crmgen.model import Client, Problem
+from crmgen.model import Problem
 
 if TYPE_CHECKING:
-    from crmgen.build import Staging
     from crmgen.site import Site
 
 log = logging.getLogger(__name__)
@@ -195,50 +193,3 @@ def stamps_of(
         name: (_file_stamp(os.stat(folder / name)), keys.get(name, b""))
         for name in names
     }
-
-
-def render_reusing(
-    project: Project,
-    previous: Record | None,
-    staging: Staging,
-    history: GitFacts | None = None,
-) -> tuple[list[str], dict[str, bytes]]:
-    """Write every file of the site into staging; its names and the page keys.
-
-    Like site.render_site, except that a client page whose key is unchanged
-    is the old site's file, linked rather than rendered again.
-    """
-    # The renderers load only when there is something to render.
-    from crmgen.build import encoded
-    from crmgen.pages import PagePool, page_name
-    from crmgen.render import environment, static_source
-    from crmgen.site import STATIC_FILES, machine_streams, prepare, summary_streams
-
-    env = environment(project.root)
-    site = prepare(env, project)
-    context = page_context(site, templates_digest(project.root))
-    keys: dict[str, bytes] = {}
-    names: list[str] = []
-    pending: list[Client] = []
-    for client in project.clients:
-        name = page_name(client)
-        names.append(name)
-        keys[name] = page_key(context, project, client.path)
-        old = previous.reusable(name, keys[name]) if previous else None
-        if old is None:
-            pending.append(client)
-        else:
-            staging.write(name, old)
-    # The client pages are written by worker processes meanwhile, when many.
-    with PagePool(env, site, pending, staging.path) as pool:
-        for name in STATIC_FILES:
-            names.append(f"static/{name}")
-            staging.write(names[-1], static_source(env, name))
-        for name, texts in summary_streams(env, site, history).items():
-            names.append(name)
-            staging.write_pieces(name, encoded(texts))
-        for name, pieces in machine_streams(project).items():
-            names.append(name)
-            staging.write_pieces(name, pieces)
-        pool.finish()
-    return sorted(names), keys

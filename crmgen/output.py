@@ -1,0 +1,151 @@
+"""Write a site folder, redoing only what changed since the last build.
+
+A client page whose key is unchanged is the last build's file. When only a
+few pages changed, the last build's folder is updated in place: the files
+whose bytes differ are rewritten, each atomically, and nothing else is
+touched. Otherwise the new site is written beside the old one (unchanged
+pages hard-linked) and swapped in whole (see crmgen.build.Staging).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from crmgen.build import MARKER, Staging, clean_leftovers, encoded
+from crmgen.files import write_atomic
+from crmgen.gitfacts import GitFacts
+from crmgen.loader import Project
+from crmgen.model import Client
+from crmgen.pages import PagePool, page_name
+from crmgen.render import environment, static_source
+from crmgen.reuse import Record, page_context, page_key, templates_digest
+from crmgen.site import (
+    STATIC_FILES,
+    Site,
+    machine_streams,
+    prepare,
+    render_client_page,
+    summary_streams,
+)
+
+# In place when at most this share of the client pages must be rendered.
+IN_PLACE_SHARE = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What a build must render: the client pages whose key changed.
+
+    keys: every client page's key; reused: the last build's file of each
+    page whose key is unchanged; pending: the clients to render.
+    """
+
+    env: jinja2.Environment
+    site: Site
+    keys: dict[str, bytes]
+    reused: dict[str, Path]
+    pending: list[Client]
+
+
+def plan(project: Project, previous: Record | None) -> Plan:
+    """Derive the site and sort its client pages into reused and to render."""
+    env = environment(project.root)
+    site = prepare(env, project)
+    context = page_context(site, templates_digest(project.root))
+    keys: dict[str, bytes] = {}
+    reused: dict[str, Path] = {}
+    pending: list[Client] = []
+    for client in project.clients:
+        name = page_name(client)
+        keys[name] = page_key(context, project, client.path)
+        old = previous.reusable(name, keys[name]) if previous else None
+        if old is None:
+            pending.append(client)
+        else:
+            reused[name] = old
+    return Plan(env, site, keys, reused, pending)
+
+
+def write_site(
+    project: Project,
+    previous: Record | None,
+    folder: Path,
+    history: GitFacts | None = None,
+) -> tuple[list[str], dict[str, bytes]]:
+    """Write the site into folder; every file's name and the page keys."""
+    if previous is not None and previous.output != str(folder):
+        previous = None
+    work = plan(project, previous)
+    few = len(work.pending) <= IN_PLACE_SHARE * len(project.clients)
+    if previous is not None and few and (folder / MARKER).is_file():
+        names = write_in_place(work, folder, previous, history)
+    else:
+        clean_leftovers(folder)
+        with Staging(folder) as staging:
+            names = write_staged(work, staging, history)
+            staging.commit()
+    return sorted(names), work.keys
+
+
+def write_staged(work: Plan, staging: Staging, history: GitFacts | None) -> list[str]:
+    """Every file of the site into staging, client pages by worker processes."""
+    env, site = work.env, work.site
+    for name, old in work.reused.items():
+        staging.write(name, old)
+    names = list(work.keys)
+    with PagePool(env, site, work.pending, staging.path) as pool:
+        for name in STATIC_FILES:
+            names.append(f"static/{name}")
+            staging.write(names[-1], static_source(env, name))
+        for name, texts in summary_streams(env, site, history).items():
+            names.append(name)
+            staging.write_pieces(name, encoded(texts))
+        for name, pieces in machine_streams(site.project).items():
+            names.append(name)
+            staging.write_pieces(name, pieces)
+        pool.finish()
+    return names
+
+
+def write_in_place(
+    work: Plan, folder: Path, previous: Record, history: GitFacts | None
+) -> list[str]:
+    """Rewrite, each atomically, the files of the last build whose bytes change.
+
+    Everything is rendered before the first write, so a template error
+    leaves the site as it was.
+    """
+    env, site = work.env, work.site
+    files = {f"static/{name}": static_source(env, name) for name in STATIC_FILES}
+    for name, texts in summary_streams(env, site, history).items():
+        files[name] = b"".join(encoded(texts))
+    for name, pieces in machine_streams(site.project).items():
+        files[name] = b"".join(pieces)
+    for client in work.pending:
+        page = render_client_page(env, site, client).encode("utf-8")
+        files[page_name(client)] = page
+    for name, data in files.items():
+        if _differs(folder / name, data):
+            write_atomic(folder / name, data)
+    names = [*work.keys, *files]
+    current = set(names)
+    for name in previous.files:
+        if name not in current:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(folder / name)
+    return names
+
+
+def _differs(path: Path, data: bytes) -> bool:
+    """Whether the file at path does not hold exactly these bytes."""
+    try:
+        if path.stat().st_size != len(data):
+            return True
+        return path.read_bytes() != data
+    except OSError:
+        return True

@@ -1,0 +1,124 @@
+"""A build that changes few pages rewrites only the files whose bytes change,
+in the last build's folder; one that changes many swaps a new folder in."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import ProjectDir
+
+TODAY = "2027-01-15"
+OLD = 1_600_000_000  # a file time long past, so stamps are trusted
+CLIENTS = 40
+
+CLIENT = """\
+    ---
+    name: {name}
+    stage: lead
+    first_contact: 2026-03-01
+    next_follow_up: 2027-01-20
+    ---
+
+    ## Log
+
+    ### 2026-03-02 call: intro
+    Spoke with {name}.
+    """
+
+
+def age(project: ProjectDir) -> None:
+    """Date every input in the past, so that stamps are trusted."""
+    for path in (project.root / "clients").rglob("*.md"):
+        os.utime(path, (OLD, OLD))
+
+
+@pytest.fixture
+def built(project: ProjectDir) -> ProjectDir:
+    for number in range(CLIENTS):
+        project.client(f"client-{number:02}", CLIENT.format(name=f"Client {number}"))
+    age(project)
+    assert project.run("build", "--today", TODAY).status == 0
+    return project
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    return {
+        str(path.relative_to(folder)): path.stat().st_ino
+        for path in folder.rglob("*")
+        if path.is_file()
+    }
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in folder.rglob("*")
+        if path.is_file()
+    }
+
+
+def fresh(project: ProjectDir, tmp_path: Path) -> dict[str, bytes]:
+    out = tmp_path / "fresh"
+    project.run("build", "--today", TODAY, "--no-cache", "--out", str(out))
+    return files(out)
+
+
+def test_one_edit_rewrites_only_what_it_changes(
+    built: ProjectDir, tmp_path: Path
+) -> None:
+    site = built.root / "site"
+    folder, before = site.stat().st_ino, inodes(site)
+    built.client("client-07", CLIENT.format(name="Renamed Seven"))
+    age(built)
+    assert built.run("build", "--today", TODAY).status == 0
+    after = inodes(site)
+    rewritten = {name for name in after if after[name] != before.get(name)}
+    # The page, the board and follow-ups that show the name, data.json and
+    # the calendar; never the other clients' pages nor the folder.
+    assert "clients/client-07.html" in rewritten
+    assert {"index.html", "followups.html", "data.json", "followups.ics"} <= rewritten
+    assert not any(
+        name.startswith("clients/") for name in rewritten - {"clients/client-07.html"}
+    )
+    assert site.stat().st_ino == folder
+    assert files(site) == fresh(built, tmp_path)
+
+
+def test_a_renamed_client_moves_its_page_in_place(
+    built: ProjectDir, tmp_path: Path
+) -> None:
+    site = built.root / "site"
+    folder = site.stat().st_ino
+    clients = built.root / "clients"
+    (clients / "client-03.md").rename(clients / "client-99.md")
+    assert built.run("build", "--today", TODAY).status == 0
+    assert site.stat().st_ino == folder
+    assert not (site / "clients" / "client-03.html").exists()
+    assert (site / "clients" / "client-99.html").is_file()
+    assert files(site) == fresh(built, tmp_path)
+
+
+def test_many_changed_pages_swap_a_new_folder_in(
+    built: ProjectDir, tmp_path: Path
+) -> None:
+    site = built.root / "site"
+    folder = site.stat().st_ino
+    for number in range(0, CLIENTS, 2):
+        built.client(f"client-{number:02}", CLIENT.format(name=f"New {number}"))
+    age(built)
+    assert built.run("build", "--today", TODAY).status == 0
+    assert site.stat().st_ino != folder
+    assert files(site) == fresh(built, tmp_path)
+
+
+def test_a_template_error_leaves_the_site_as_it_was(built: ProjectDir) -> None:
+    site = built.root / "site"
+    before = files(site)
+    built.write("templates/followups.html", "{% extends 'base.html' %}{% block x %}")
+    built.client("client-07", CLIENT.format(name="Renamed Seven"))
+    age(built)
+    result = built.run("build", "--today", TODAY)
+    assert result.status != 0, result
+    assert files(site) == before

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from crmgen import gitrepo
 from crmgen.bundled import TEMPLATES_DIR
+from crmgen.fragments import Fragments
 from crmgen.gitfacts import git_facts
 from crmgen.loader import CLIENTS_DIR, Project, Source, load_project
 from crmgen.model import Problem, count
@@ -267,7 +268,10 @@ def build(
     folder = output_folder(project, out)
     check_output(folder, project.root)
     history = git_facts(project, git_rev is not None, rev=git_rev or "HEAD")
-    names, keys = write_site(project, previous, folder, history)
+    fragments = Fragments.open(root, project.config) if recorded else None
+    names, keys = write_site(project, previous, folder, history, fragments)
+    if fragments is not None:
+        fragments.save()
     if recorded:
         write_record(
             root,

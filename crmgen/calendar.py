@@ -9,7 +9,7 @@ the same input gives the same bytes.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import icalendar
 
@@ -62,14 +62,27 @@ def _event(client: Client, stamp: dt.datetime) -> icalendar.Event:
     return event
 
 
+Memo = Callable[[bytes, Callable[[], bytes]], bytes]
+"""A store of made pieces: memo(key, make) is the piece for key, made if new."""
+
 # Each event's text, by everything it shows: a rebuild after one edit
 # serialises only the events that changed (icalendar is slow at scale).
-_EVENTS: dict[tuple[object, ...], bytes] = {}
+_EVENTS: dict[bytes, bytes] = {}
 
 
-def _event_text(client: Client, stamp: dt.datetime) -> bytes:
-    """The event's lines, `BEGIN:VEVENT` to `END:VEVENT`, from the cache if seen."""
-    key = (
+def _remembered(key: bytes, make: Callable[[], bytes]) -> bytes:
+    """The in-process memo: for watch, which keeps running."""
+    text = _EVENTS.get(key)
+    if text is None:
+        if len(_EVENTS) > 200_000:
+            _EVENTS.clear()
+        text = _EVENTS[key] = make()
+    return text
+
+
+def _event_text(client: Client, stamp: dt.datetime, memo: Memo) -> bytes:
+    """The event's lines, `BEGIN:VEVENT` to `END:VEVENT`, from memo if made before."""
+    shown = (
         client.id,
         client.name,
         client.text("phone"),
@@ -78,16 +91,17 @@ def _event_text(client: Client, stamp: dt.datetime) -> bytes:
         client.next_follow_up,
         stamp,
     )
-    text = _EVENTS.get(key)
-    if text is None:
-        if len(_EVENTS) > 200_000:
-            _EVENTS.clear()
-        text = _EVENTS[key] = _event(client, stamp).to_ical()
-    return text
+    return memo(
+        b"ics\0" + repr(shown).encode(), lambda: _event(client, stamp).to_ical()
+    )
 
 
-def calendar(clients: Iterable[Client], title: str, today: dt.date) -> bytes:
-    """An ICS file with an event per open client that has a follow-up date."""
+def calendar(
+    clients: Iterable[Client], title: str, today: dt.date, memo: Memo | None = None
+) -> bytes:
+    """An ICS file with an event per open client that has a follow-up date;
+    memo keeps the events made (by default for as long as this process runs)."""
+    memo = memo or _remembered
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -96,7 +110,7 @@ def calendar(clients: Iterable[Client], title: str, today: dt.date) -> bytes:
     stamp = dt.datetime.combine(today, dt.time(), tzinfo=dt.UTC)
     chosen = [c for c in clients if c.is_open and c.next_follow_up is not None]
     events = b"".join(
-        _event_text(client, stamp)
+        _event_text(client, stamp, memo)
         for client in sorted(chosen, key=lambda c: (c.next_follow_up, c.id))
     )
     # The calendar's own lines end with END:VCALENDAR; the events go before it,
@@ -108,14 +122,15 @@ def calendar(clients: Iterable[Client], title: str, today: dt.date) -> bytes:
 
 
 def calendars(
-    clients: tuple[Client, ...], title: str, today: dt.date
+    clients: tuple[Client, ...], title: str, today: dt.date, memo: Memo | None = None
 ) -> dict[str, bytes]:
     """`followups.ics` for everyone and one `followups-<owner>.ics` per owner."""
-    files = {"followups.ics": calendar(clients, f"{title}: follow-ups", today)}
+    files = {"followups.ics": calendar(clients, f"{title}: follow-ups", today, memo)}
     by_owner: dict[str, list[Client]] = {}
     for client in clients:
         if client.owner:
             by_owner.setdefault(client.owner, []).append(client)
     for owner, name in owner_files(by_owner).items():
-        files[name] = calendar(by_owner[owner], f"{title}: {owner}'s follow-ups", today)
+        owned = by_owner[owner]
+        files[name] = calendar(owned, f"{title}: {owner}'s follow-ups", today, memo)
     return files

@@ -18,6 +18,7 @@ import jinja2
 
 from crmgen.build import MARKER, Staging, clean_leftovers, encoded
 from crmgen.files import write_atomic
+from crmgen.fragments import Fragments
 from crmgen.gitfacts import GitFacts
 from crmgen.loader import Project
 from crmgen.model import Client
@@ -76,23 +77,30 @@ def write_site(
     previous: Record | None,
     folder: Path,
     history: GitFacts | None = None,
+    fragments: Fragments | None = None,
 ) -> tuple[list[str], dict[str, bytes]]:
-    """Write the site into folder; every file's name and the page keys."""
+    """Write the site into folder; every file's name and the page keys.
+    fragments: the pieces kept between builds, if any."""
     if previous is not None and previous.output != str(folder):
         previous = None
     work = plan(project, previous)
     few = len(work.pending) <= IN_PLACE_SHARE * len(project.clients)
     if previous is not None and few and (folder / MARKER).is_file():
-        names = write_in_place(work, folder, previous, history)
+        names = write_in_place(work, folder, previous, history, fragments)
     else:
         clean_leftovers(folder)
         with Staging(folder) as staging:
-            names = write_staged(work, staging, history)
+            names = write_staged(work, staging, history, fragments)
             staging.commit()
     return sorted(names), work.keys
 
 
-def write_staged(work: Plan, staging: Staging, history: GitFacts | None) -> list[str]:
+def write_staged(
+    work: Plan,
+    staging: Staging,
+    history: GitFacts | None,
+    fragments: Fragments | None = None,
+) -> list[str]:
     """Every file of the site into staging, client pages by worker processes."""
     env, site = work.env, work.site
     for name, old in work.reused.items():
@@ -105,7 +113,8 @@ def write_staged(work: Plan, staging: Staging, history: GitFacts | None) -> list
         for name, texts in summary_streams(env, site, history).items():
             names.append(name)
             staging.write_pieces(name, encoded(texts))
-        for name, pieces in machine_streams(site.project).items():
+        machine = machine_streams(site.project, fragments=fragments)
+        for name, pieces in machine.items():
             names.append(name)
             staging.write_pieces(name, pieces)
         pool.finish()
@@ -113,7 +122,11 @@ def write_staged(work: Plan, staging: Staging, history: GitFacts | None) -> list
 
 
 def write_in_place(
-    work: Plan, folder: Path, previous: Record, history: GitFacts | None
+    work: Plan,
+    folder: Path,
+    previous: Record,
+    history: GitFacts | None,
+    fragments: Fragments | None = None,
 ) -> list[str]:
     """Rewrite, each atomically, the files of the last build whose bytes change.
 
@@ -124,7 +137,8 @@ def write_in_place(
     files = {f"static/{name}": static_source(env, name) for name in STATIC_FILES}
     for name, texts in summary_streams(env, site, history).items():
         files[name] = b"".join(encoded(texts))
-    for name, pieces in machine_streams(site.project).items():
+    machine = machine_streams(site.project, fragments=fragments)
+    for name, pieces in machine.items():
         files[name] = b"".join(pieces)
     for client in work.pending:
         page = render_client_page(env, site, client).encode("utf-8")

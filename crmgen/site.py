@@ -17,8 +17,9 @@ import jinja2
 from crmgen.board import build_board
 from crmgen.calendar import calendars, owner_files
 from crmgen.derive import Facts, facts
-from crmgen.document import site_document
+from crmgen.document import client_line, site_document
 from crmgen.followups import build_sections
+from crmgen.fragments import Fragments
 from crmgen.gitfacts import GitFacts
 from crmgen.loader import Project
 from crmgen.model import Client, LogEntry
@@ -222,17 +223,38 @@ def _weekly_page(
 
 
 def machine_streams(
-    project: Project, line_of: Callable[[Client], bytes] | None = None
+    project: Project,
+    line_of: Callable[[Client], bytes] | None = None,
+    fragments: Fragments | None = None,
 ) -> dict[str, Iterable[bytes]]:
     """data.json (the `export json` document, a line per client) and the
     follow-up calendars, each as pieces to write in turn; line_of may serve
-    each client's line from a cache."""
+    each client's line from a cache, and fragments keeps lines and events
+    between builds."""
+    if fragments is not None and line_of is None:
+        line_of = _kept_lines(project, fragments)
     files: dict[str, Iterable[bytes]] = {"data.json": site_document(project, line_of)}
-    for name, data in calendars(
-        project.clients, project.config.title, project.today
-    ).items():
+    title, today = project.config.title, project.today
+    memo = fragments.get if fragments is not None else None
+    made = calendars(project.clients, title, today, memo)
+    for name, data in made.items():
         files[name] = (data,)
     return files
+
+
+def _kept_lines(project: Project, fragments: Fragments) -> Callable[[Client], bytes]:
+    """Each client's data.json line from fragments, by its file (path and
+    bytes: the line shows both) and today."""
+    day = project.today.isoformat().encode()
+
+    def line_of(client: Client) -> bytes:
+        digest = project.digests.get(client.path)
+        if digest is None:  # not read from disk (--as-of): nothing to key it by
+            return client_line(client, project)
+        key = b"json\0%s\0%s\0%s" % (client.path.encode(), digest, day)
+        return fragments.get(key, lambda: client_line(client, project))
+
+    return line_of
 
 
 def machine_files(

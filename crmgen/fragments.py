@@ -1,0 +1,85 @@
+"""Pieces of the site kept between builds, by everything they show.
+
+Each client's data.json line and calendar event cost more to make than to
+look up; a build after one edit remakes only the edited client's. They live
+in `.crmgen-cache/fragments.pickle` with the parse cache's guards: a magic
+line, a checksum, and a key of crmgen's version, its code and the
+configuration. A damaged, partial or foreign file reads as empty, so the
+pieces are made again, never trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import pickle
+from collections.abc import Callable
+from pathlib import Path
+
+from crmgen.cache import CACHE_DIR, DIGEST_SIZE, cache_key
+from crmgen.config import Config
+from crmgen.files import write_atomic
+
+log = logging.getLogger(__name__)
+
+FRAGMENTS_FILE = "fragments.pickle"
+MAGIC = b"crmgen fragments 1\n"
+
+
+class Fragments:
+    """Pieces by key: the last build's, and the ones this build used."""
+
+    def __init__(self, file: Path | None, key: str, old: dict[bytes, bytes]) -> None:
+        self.file, self.key, self.old = file, key, old
+        self.used: dict[bytes, bytes] = {}
+
+    @classmethod
+    def open(cls, root: Path, config: Config) -> Fragments:
+        """The project's pieces; none when the file is missing, damaged or foreign."""
+        file = root / CACHE_DIR / FRAGMENTS_FILE
+        key = cache_key(config)
+        return cls(file, key, _read(file, key))
+
+    def get(self, key: bytes, make: Callable[[], bytes]) -> bytes:
+        """The piece for key, made only when the last build did not keep it."""
+        piece = self.used.get(key)
+        if piece is None:
+            piece = self.old.get(key)
+            if piece is None:
+                piece = make()
+            self.used[key] = piece
+        return piece
+
+    def save(self) -> None:
+        """Keep the pieces this build used (and no others) for the next one."""
+        if self.file is None or self.used.keys() == self.old.keys():
+            return
+        payload = pickle.dumps((self.key, self.used), pickle.HIGHEST_PROTOCOL)
+        checksum = hashlib.blake2b(payload, digest_size=DIGEST_SIZE).digest()
+        try:
+            write_atomic(self.file, MAGIC + checksum + payload)
+        except OSError as error:
+            log.warning("cannot write the cache %s: %s", self.file, error)
+
+
+def _read(file: Path, key: str) -> dict[bytes, bytes]:
+    try:
+        data = file.read_bytes()
+    except OSError:
+        return {}
+    header = len(MAGIC) + DIGEST_SIZE
+    checksum, payload = data[len(MAGIC) : header], data[header:]
+    sound = (
+        data.startswith(MAGIC)
+        and checksum == hashlib.blake2b(payload, digest_size=DIGEST_SIZE).digest()
+    )
+    if not sound:
+        log.info("ignoring the damaged or foreign cache %s", file)
+        return {}
+    try:
+        stored_key, pieces = pickle.loads(payload)
+    except Exception:  # any failure to load means: make the pieces again
+        return {}
+    if stored_key != key or not isinstance(pieces, dict):
+        return {}
+    return pieces

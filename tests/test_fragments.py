@@ -1,0 +1,102 @@
+"""Pieces kept between builds are used only when sound and meant for this
+crmgen and configuration: a damaged, partial or foreign file is ignored."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import ProjectDir
+
+from crmgen import fragments
+from crmgen.cache import CACHE_DIR, DIGEST_SIZE
+
+TODAY = "2027-01-15"
+OLD = 1_600_000_000
+
+CLIENT = """\
+    ---
+    name: {name}
+    stage: lead
+    first_contact: 2026-03-01
+    next_follow_up: 2027-01-20
+    ---
+    """
+
+
+def store(project: ProjectDir) -> Path:
+    return project.root / CACHE_DIR / fragments.FRAGMENTS_FILE
+
+
+def sealed(key: str, pieces: dict[bytes, bytes]) -> bytes:
+    """A fragments file as crmgen writes one, checksum and all."""
+    payload = pickle.dumps((key, pieces))
+    checksum = hashlib.blake2b(payload, digest_size=DIGEST_SIZE).digest()
+    return fragments.MAGIC + checksum + payload
+
+
+@pytest.fixture
+def built(project: ProjectDir) -> ProjectDir:
+    for name in ("Acme", "Birch"):
+        project.client(name.lower(), CLIENT.format(name=name))
+    for path in (project.root / "clients").glob("*.md"):
+        os.utime(path, (OLD, OLD))
+    assert project.run("build", "--today", TODAY).status == 0
+    return project
+
+
+def site_files(project: ProjectDir) -> dict[str, bytes]:
+    site = project.root / "site"
+    return {
+        str(p.relative_to(site)): p.read_bytes() for p in site.rglob("*") if p.is_file()
+    }
+
+
+def rebuild(project: ProjectDir) -> dict[str, bytes]:
+    """Build again from scratch of the site, with whatever the cache holds."""
+    (project.root / "clients" / "acme.md").touch()
+    os.utime(project.root / "clients" / "acme.md", (OLD + 1, OLD + 1))
+    assert project.run("build", "--today", TODAY).status == 0
+    return site_files(project)
+
+
+def test_a_build_keeps_each_clients_line_and_event(built: ProjectDir) -> None:
+    _key, pieces = pickle.loads(
+        store(built).read_bytes()[len(fragments.MAGIC) + DIGEST_SIZE :]
+    )
+    kinds = sorted(piece.split(b"\0", 1)[0] for piece in pieces)
+    assert kinds == [b"ics", b"ics", b"json", b"json"]
+    assert any(b'"name": "Acme"' in value for value in pieces.values())
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[: len(data) // 2],  # partial
+        lambda data: data[:-5] + b"xxxxx",  # damaged: the checksum fails
+        lambda data: b"",
+        lambda data: b"not a cache at all",
+    ],
+)
+def test_a_damaged_or_partial_store_is_made_again(
+    built: ProjectDir, damage: Callable[[bytes], bytes]
+) -> None:
+    good = site_files(built)
+    store(built).write_bytes(damage(store(built).read_bytes()))
+    assert rebuild(built) == good
+
+
+def test_a_foreign_store_is_never_trusted(built: ProjectDir) -> None:
+    good = site_files(built)
+    data = store(built).read_bytes()
+    _key, pieces = pickle.loads(data[len(fragments.MAGIC) + DIGEST_SIZE :])
+    poisoned = {key: b"POISON" for key in pieces}
+    # Sound in every way but meant for another crmgen or configuration.
+    store(built).write_bytes(sealed("crmgen 0.0 other", poisoned))
+    files = rebuild(built)
+    assert not any(b"POISON" in data for data in files.values())
+    assert files == good

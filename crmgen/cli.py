@@ -3,47 +3,49 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 from collections.abc import Sequence
 
 from crmgen import __version__
-from crmgen.commands import (
-    build,
-    check,
-    diff,
-    export,
-    importcsv,
-    log,
-    new,
-    report,
-    schema,
-    serve,
-    today,
-)
-from crmgen.commands import set as set_command
 from crmgen.commands.base import UsageError
 from crmgen.gitrepo import GitError
 from crmgen.loader import ProjectNotFoundError
 
-COMMANDS = (
-    check,
-    build,
-    serve,
-    new,
-    log,
-    set_command,
-    today,
-    report,
-    export,
-    importcsv,
-    diff,
-    schema,
-)
+# Each command's module in crmgen.commands, by the names it registers, in the
+# order --help lists them. Only the module of the command being run is
+# imported: a build with nothing to do should not wait for the importer's.
+COMMANDS = {
+    "check": "check",
+    "build": "build",
+    "watch": "serve",
+    "serve": "serve",
+    "new": "new",
+    "log": "log",
+    "set": "set",
+    "today": "today",
+    "report": "report",
+    "export": "export",
+    "import": "importcsv",
+    "diff": "diff",
+    "schema": "schema",
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The parser with every command registered."""
+def command_named(argv: Sequence[str]) -> str | None:
+    """The command argv runs, when it can be told before parsing."""
+    words = iter(argv)
+    for word in words:
+        if word == "-C":
+            next(words, None)  # the folder, whatever it is called
+        elif not word.startswith("-"):
+            return word if word in COMMANDS else None
+    return None
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser with every command registered, or only the one named."""
     parser = argparse.ArgumentParser(
         prog="crmgen",
         description="A plain-text CRM: Markdown client files in, a pipeline board "
@@ -69,15 +71,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="never read git history, even inside a repository",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for command in COMMANDS:
-        command.register(sub)
+    wanted = [COMMANDS[command]] if command in COMMANDS else COMMANDS.values()
+    for module in dict.fromkeys(wanted):
+        importlib.import_module(f"crmgen.commands.{module}").register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run crmgen; returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else argv
+    parser = build_parser(command_named(words))
+    args = parser.parse_args(words)
     level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(args.verbose, 2)]
     logging.basicConfig(level=level, format="%(message)s")
     try:

@@ -64,10 +64,11 @@ class Record:
 
     def site_untouched(self) -> bool:
         """Whether every file of the site is still the one the build wrote."""
-        folder = Path(self.output)
+        # Plain strings: 10,000 Path objects would cost more than the stats.
+        folder = self.output
         for relative, (stamp, _key) in self.files.items():
             try:
-                status = os.stat(folder / relative)
+                status = os.stat(f"{folder}/{relative}")
             except OSError:
                 return False
             if _file_stamp(status) != stamp:
@@ -128,8 +129,9 @@ def inputs_fingerprint(
     day = resolve_today(config, today)
     digest.update(repr((__version__, code_digest(), output, day, history)).encode())
     now = now_ns()
-    files = [root / CONFIG_NAME, *(root / path for path in discover(root))]
-    files += _template_files(root)
+    base = str(root)
+    files = [f"{base}/{CONFIG_NAME}", *(f"{base}/{path}" for path in discover(root))]
+    files += map(str, _template_files(root))
     for path in files:
         try:
             stamp = stamp_of(os.stat(path), now)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -82,7 +83,8 @@ def hygiene(data: ReportInput) -> dict[str, Any]:
                     "message": ISSUES["no-next-step"],
                 }
             )
-    order = list(ISSUES)
-    items.sort(key=lambda i: (order.index(i["issue"]), i["path"], i["line"]))
-    counts = {issue: sum(1 for i in items if i["issue"] == issue) for issue in ISSUES}
+    order = {issue: rank for rank, issue in enumerate(ISSUES)}
+    items.sort(key=lambda i: (order[i["issue"]], i["path"], i["line"]))
+    found = Counter(i["issue"] for i in items)
+    counts = {issue: found[issue] for issue in ISSUES}
     return {"counts": counts, "items": items}

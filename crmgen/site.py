@@ -186,7 +186,7 @@ def render_summary_pages(
     if ("reports.html", "Reports") in site.nav:
         moves = history.moves if history else ()
         pages["reports.html"] = render_reports(
-            env, _common(site, "reports", ""), project, moves
+            env, _common(site, "reports", ""), project, moves, site.facts
         )
     return pages
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import math
 import random
+import sys
 from collections.abc import Mapping, Sequence
 from functools import cache
 
@@ -62,7 +63,10 @@ def simulate(
     ones = _ones(trials, width)
     uniform = ones * ((1 << width) - 2)
     carries = ones << width
-    closing, lost = 0, 0
+    closing = 0
+    # Carries are summed per value and multiplied once at the end: the same
+    # integer as multiplying each deal's carries, with one product per value.
+    lost: dict[int, int] = {}
     for value, probability in draws:
         if value <= 0 or probability <= 0:
             continue
@@ -72,13 +76,24 @@ def simulate(
         drawn = (rng.getrandbits(trials * width) & uniform) + _complement(
             probability, trials, width
         )
-        lost += value * (drawn & carries)
-    size = width // 8
-    packed = (lost >> width).to_bytes(trials * size, "little")
-    return [
-        closing - int.from_bytes(packed[i : i + size], "little")
-        for i in range(0, trials * size, size)
-    ]
+        lost[value] = lost.get(value, 0) + (drawn & carries)
+    total = sum(value * carried for value, carried in lost.items())
+    return [closing - part for part in _fields(total >> width, trials, width // 8)]
+
+
+def _fields(packed: int, trials: int, size: int) -> list[int]:
+    """The unsigned fields of `size` bytes packed in an integer, lowest first."""
+    raw = packed.to_bytes(trials * size, "little")
+    if size > 8 or sys.byteorder != "little":
+        return [
+            int.from_bytes(raw[i : i + size], "little")
+            for i in range(0, trials * size, size)
+        ]
+    # Spread each field into 8 bytes so that memoryview reads them all in C.
+    wide = bytearray(trials * 8)
+    for byte in range(size):
+        wide[byte::8] = raw[byte::size]
+    return memoryview(wide).cast("Q").tolist()
 
 
 def quantile(sorted_totals: Sequence[int], q: float) -> int:

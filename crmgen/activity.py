@@ -57,13 +57,18 @@ def activity(data: ReportInput) -> dict[str, Any]:
     labels = [week_label(day) for day in starts]
     kinds: dict[str, Counter[str]] = {label: Counter() for label in labels}
     owners: dict[str, Counter[str]] = {label: Counter() for label in labels}
+    # The week of every day in range, so each log entry costs one lookup.
+    days = range((data.today - starts[0]).days + 1)
+    week_of = {
+        day: week_label(day) for day in (starts[0] + dt.timedelta(n) for n in days)
+    }
     for client in data.clients:
+        owner = client.owner or NO_OWNER
         for entry in client.log:
-            if not starts[0] <= entry.date <= data.today:
-                continue
-            label = week_label(entry.date)
-            kinds[label][entry.kind] += 1
-            owners[label][client.owner or NO_OWNER] += 1
+            label = week_of.get(entry.date)
+            if label is not None:
+                kinds[label][entry.kind] += 1
+                owners[label][owner] += 1
     all_kinds = sorted({k for counter in kinds.values() for k in counter})
     all_owners = sorted({o for counter in owners.values() for o in counter})
     weeks = [

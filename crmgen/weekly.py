@@ -97,12 +97,12 @@ def _deal_events(client: Client, opening: Opening) -> Iterator[Event]:
 
 def _move_events(client: Client, config: Config) -> Iterator[Event]:
     """Moves between open stages that `stage` log entries record."""
-    order = config.stage_names
     for entry in client.log:
         change = entry.change
         stage = config.stage(change.after) if change is not None else None
         if change is None or stage is None or not stage.open:
             continue
+        order = config.stage_names
         if change.before in order and change.before != change.after:
             ahead = order.index(change.after) > order.index(change.before)
             yield Event(

@@ -66,10 +66,10 @@ def _by(
     label: str,
 ) -> list[dict[str, Any]]:
     """One group per distinct key, in key order."""
-    keys = sorted({key(r) for r in rows})
-    return [
-        _group([r for r in rows if key(r) == k], currencies, **{label: k}) for k in keys
-    ]
+    groups: dict[str, list[DealRow]] = {}
+    for row in rows:
+        groups.setdefault(key(row), []).append(row)
+    return [_group(groups[k], currencies, **{label: k}) for k in sorted(groups)]
 
 
 def _closed(data: ReportInput) -> list[DealRow]:

@@ -29,11 +29,8 @@ def left_default(row: DealRow, config: Config) -> str | None:
     if deal.probability == current.probability:
         return None
     names = config.stage_names
-    passed = [
-        s.name
-        for s in config.open_stages
-        if names.index(s.name) < names.index(deal.stage)
-    ]
+    position = names.index(deal.stage)
+    passed = [s.name for s in config.open_stages if names.index(s.name) < position]
     passed += [e.before for e in row.history if e.before and e.before != deal.stage]
     for name in passed:
         stage = config.stage(name)

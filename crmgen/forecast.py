@@ -159,20 +159,32 @@ def _by_owner(
     placed: list[tuple[str, DealRow]], currencies: list[str], amounts: Amounts
 ) -> list[dict[str, Any]]:
     """Per owner and currency: totals, the overdue and next-12-months parts."""
-    groups = _grouped(placed, lambda b, r: (r.owner, r.deal.currency))
-    buckets_of = {id(r): b for b, r in placed}
+    # Per (owner, currency): deals, value, weighted, weighted overdue, weighted
+    # in the next twelve months, all in cents, summed in one pass.
+    sums: dict[tuple[str, str], list[int]] = {}
+    for bucket, r in placed:
+        value, weighted = amounts[id(r)]
+        cell = sums.setdefault((r.owner, r.deal.currency), [0, 0, 0, 0, 0])
+        cell[0] += 1
+        cell[1] += value
+        cell[2] += weighted
+        if bucket == OVERDUE:
+            cell[3] += weighted
+        elif bucket not in (LATER, NO_DATE):
+            cell[4] += weighted
     result: list[dict[str, Any]] = []
-    for owner in sorted({owner for owner, _ in groups}):
+    for owner in sorted({owner for owner, _ in sums}):
         for currency in currencies:
-            mine = groups.get((owner, currency))
-            if not mine:
+            found = sums.get((owner, currency))
+            if found is None:
                 continue
-            row = _row(_sums(mine, amounts), owner=owner, currency=currency)
-            overdue = (r for r in mine if buckets_of[id(r)] == OVERDUE)
-            row["weighted_overdue"] = money(_sums(overdue, amounts)["weighted"])
-            near = (
-                r for r in mine if buckets_of[id(r)] not in (OVERDUE, LATER, NO_DATE)
+            deals, value, weighted, overdue, near = found
+            row = _row(
+                {"deals": deals, "value": value, "weighted": weighted},
+                owner=owner,
+                currency=currency,
             )
-            row["weighted_12_months"] = money(_sums(near, amounts)["weighted"])
+            row["weighted_overdue"] = money(overdue)
+            row["weighted_12_months"] = money(near)
             result.append(row)
     return result

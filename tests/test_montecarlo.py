@@ -63,3 +63,12 @@ def test_deals_of_equal_value_are_drawn_apart() -> None:
     assert all(
         abs(s - e) < 0.03 for s, e in zip(shares, (0.25, 0.5, 0.25), strict=True)
     )
+
+
+def test_two_deals_sharing_a_random_number_are_independent() -> None:
+    # 1.00 at 30 % and 2.00 at 70 %, drawn from the two halves of one number.
+    totals = simulate([(100, 30), (200, 70)], random.Random(8), trials=100_000)
+    shares = [totals.count(n) / 100_000 for n in (0, 100, 200, 300)]
+    expected = (0.7 * 0.3, 0.3 * 0.3, 0.7 * 0.7, 0.3 * 0.7)
+    # Standard errors are below 0.0016.
+    assert all(abs(s - e) < 0.008 for s, e in zip(shares, expected, strict=True))

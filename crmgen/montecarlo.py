@@ -19,7 +19,7 @@ from functools import cache
 # Enough for the range's precision: the nearest-rank P10 and P90 of 2,000
 # trials stray by about 0.04 standard deviations of the total (P50 by 0.03),
 # some 1.5 % of the P10-P90 width; 10,000 trials would narrow that 2.2-fold
-# for five times the time (about a second at 10,000 clients).
+# for five times the time (over half a second at 10,000 clients).
 TRIALS = 2_000
 MIN_WIDTH = 40  # bits per trial and random number: two draws of 20 and 19 bits
 QUANTILES = (0.1, 0.5, 0.9)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections import Counter
 from typing import Any
 
@@ -26,24 +27,28 @@ def week_label(day: dt.date) -> str:
 
 def _silences(data: ReportInput) -> list[dict[str, Any]]:
     """Open clients, longest without contact first."""
-    rows: list[dict[str, Any]] = []
-    for client in data.clients:
-        fact = data.facts[client.id]
-        if not client.is_open or fact.days_since_contact is None:
-            continue
-        last = fact.last_contact
-        rows.append(
-            {
-                "client": client.id,
-                "name": client.name,
-                "path": client.path,
-                "owner": client.owner or NO_OWNER,
-                "last_contact": last.isoformat() if last else None,
-                "days": fact.days_since_contact,
-            }
-        )
-    rows.sort(key=lambda row: (-row["days"], row["client"]))
-    return rows[:SILENCES]
+    silent = (
+        (client, fact)
+        for client in data.clients
+        if client.is_open
+        and (fact := data.facts[client.id]).days_since_contact is not None
+    )
+    longest = heapq.nsmallest(
+        SILENCES, silent, key=lambda cf: (-(cf[1].days_since_contact or 0), cf[0].id)
+    )
+    return [
+        {
+            "client": client.id,
+            "name": client.name,
+            "path": client.path,
+            "owner": client.owner or NO_OWNER,
+            "last_contact": fact.last_contact.isoformat()
+            if fact.last_contact
+            else None,
+            "days": fact.days_since_contact,
+        }
+        for client, fact in longest
+    ]
 
 
 def activity(data: ReportInput) -> dict[str, Any]:
@@ -52,13 +57,18 @@ def activity(data: ReportInput) -> dict[str, Any]:
     labels = [week_label(day) for day in starts]
     kinds: dict[str, Counter[str]] = {label: Counter() for label in labels}
     owners: dict[str, Counter[str]] = {label: Counter() for label in labels}
+    # The week of every day in range, so each log entry costs one lookup.
+    days = range((data.today - starts[0]).days + 1)
+    week_of = {
+        day: week_label(day) for day in (starts[0] + dt.timedelta(n) for n in days)
+    }
     for client in data.clients:
+        owner = client.owner or NO_OWNER
         for entry in client.log:
-            if not starts[0] <= entry.date <= data.today:
-                continue
-            label = week_label(entry.date)
-            kinds[label][entry.kind] += 1
-            owners[label][client.owner or NO_OWNER] += 1
+            label = week_of.get(entry.date)
+            if label is not None:
+                kinds[label][entry.kind] += 1
+                owners[label][owner] += 1
     all_kinds = sorted({k for counter in kinds.values() for k in counter})
     all_owners = sorted({o for counter in owners.values() for o in counter})
     weeks = [

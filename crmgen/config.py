@@ -65,13 +65,18 @@ class Config:
     title: str = "Pipeline"
     output: str = "site"
     today: dt.date | None = None
+    # Stages by name for stage(), asked once per deal by every report.
+    _by_name: dict[str, Stage] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
+
+    def __post_init__(self) -> None:
+        for stage in self.stages:
+            self._by_name.setdefault(stage.name, stage)
 
     def stage(self, name: str) -> Stage | None:
         """The configured stage of that name, or None."""
-        for stage in self.stages:
-            if stage.name == name:
-                return stage
-        return None
+        return self._by_name.get(name)
 
     @property
     def stage_names(self) -> tuple[str, ...]:

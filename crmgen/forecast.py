@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Hashable, Iterable
+from functools import cache
 from typing import Any
 
 from crmgen import montecarlo
@@ -31,6 +32,12 @@ def months(today: dt.date, count: int = MONTHS) -> list[str]:
     return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index, index + count)]
 
 
+@cache
+def _near(today: dt.date) -> frozenset[str]:
+    """The months of `months(today)`, asked once per open deal."""
+    return frozenset(months(today))
+
+
 def buckets(today: dt.date) -> list[str]:
     """Every bucket in display order."""
     return [OVERDUE, *months(today), LATER, NO_DATE]
@@ -43,16 +50,27 @@ def bucket_of(expected: dt.date | None, today: dt.date) -> str:
     if expected < today:
         return OVERDUE
     month = f"{expected.year:04d}-{expected.month:02d}"
-    return month if month in months(today) else LATER
+    return month if month in _near(today) else LATER
 
 
-def _sums(rows: Iterable[DealRow]) -> dict[str, Any]:
+Amounts = dict[int, tuple[int, int]]
+"""Value and weighted value in cents of each placed row, by the row's id()."""
+
+
+def _amounts(placed: list[tuple[str, DealRow]]) -> Amounts:
+    """Each placed row's value and weighted value in cents, worked out once."""
+    return {
+        id(r): (cents(r.deal.value or 0), weighted_cents(r.deal)) for _, r in placed
+    }
+
+
+def _sums(rows: Iterable[DealRow], amounts: Amounts) -> dict[str, Any]:
     """Deals, value and weighted value (in cents) of some rows of one currency."""
-    chosen = list(rows)
+    chosen = [amounts[id(r)] for r in rows]
     return {
         "deals": len(chosen),
-        "value": sum(cents(r.deal.value or 0) for r in chosen),
-        "weighted": sum(weighted_cents(r.deal) for r in chosen),
+        "value": sum(value for value, _ in chosen),
+        "weighted": sum(weighted for _, weighted in chosen),
     }
 
 
@@ -104,6 +122,7 @@ def forecast(data: ReportInput) -> dict[str, Any]:
         if r.deal.is_open
     ]
     currencies = currency_order(data.config, (r.deal.currency for _, r in placed))
+    amounts = _amounts(placed)
     seed = montecarlo.seed_for(_seed_text(placed))
     cells = _grouped(placed, lambda b, r: (r.deal.currency, b))
     rows: list[dict[str, Any]] = []
@@ -111,51 +130,61 @@ def forecast(data: ReportInput) -> dict[str, Any]:
     for index, currency in enumerate(currencies):
         mine = {b: cells.get((currency, b), []) for b in names}
         draws = {
-            b: [(cents(r.deal.value or 0), r.deal.probability) for r in mine[b]]
-            for b in names
+            b: [(amounts[id(r)][0], r.deal.probability) for r in mine[b]] for b in names
         }
         per_bucket, total = montecarlo.ranges(draws, seed + index)
         for b in names:
             rows.append(
                 _with_range(
-                    _row(_sums(mine[b]), bucket=b, currency=currency), per_bucket[b]
+                    _row(_sums(mine[b], amounts), bucket=b, currency=currency),
+                    per_bucket[b],
                 )
             )
         every = [r for b in names for r in mine[b]]
-        totals.append(_with_range(_row(_sums(every), currency=currency), total))
+        totals.append(
+            _with_range(_row(_sums(every, amounts), currency=currency), total)
+        )
     return {
         "buckets": names,
         "currencies": currencies,
         "rows": rows,
         "total": totals,
-        "by_owner": _by_owner(placed, currencies),
+        "by_owner": _by_owner(placed, currencies, amounts),
         "without_value": sum(1 for _, r in placed if r.deal.value is None),
         "simulation": {"trials": montecarlo.TRIALS, "seed": seed},
     }
 
 
 def _by_owner(
-    placed: list[tuple[str, DealRow]], currencies: list[str]
+    placed: list[tuple[str, DealRow]], currencies: list[str], amounts: Amounts
 ) -> list[dict[str, Any]]:
     """Per owner and currency: totals, the overdue and next-12-months parts."""
-    groups = _grouped(placed, lambda b, r: (r.owner, r.deal.currency))
-    buckets_of = {id(r): b for b, r in placed}
+    # Per (owner, currency): deals, value, weighted, weighted overdue, weighted
+    # in the next twelve months, all in cents, summed in one pass.
+    sums: dict[tuple[str, str], list[int]] = {}
+    for bucket, r in placed:
+        value, weighted = amounts[id(r)]
+        cell = sums.setdefault((r.owner, r.deal.currency), [0, 0, 0, 0, 0])
+        cell[0] += 1
+        cell[1] += value
+        cell[2] += weighted
+        if bucket == OVERDUE:
+            cell[3] += weighted
+        elif bucket not in (LATER, NO_DATE):
+            cell[4] += weighted
     result: list[dict[str, Any]] = []
-    for owner in sorted({owner for owner, _ in groups}):
+    for owner in sorted({owner for owner, _ in sums}):
         for currency in currencies:
-            mine = groups.get((owner, currency))
-            if not mine:
+            found = sums.get((owner, currency))
+            if found is None:
                 continue
-            row = _row(_sums(mine), owner=owner, currency=currency)
-            row["weighted_overdue"] = money(
-                _sums(r for r in mine if buckets_of[id(r)] == OVERDUE)["weighted"]
+            deals, value, weighted, overdue, near = found
+            row = _row(
+                {"deals": deals, "value": value, "weighted": weighted},
+                owner=owner,
+                currency=currency,
             )
-            row["weighted_12_months"] = money(
-                _sums(
-                    r
-                    for r in mine
-                    if buckets_of[id(r)] not in (OVERDUE, LATER, NO_DATE)
-                )["weighted"]
-            )
+            row["weighted_overdue"] = money(overdue)
+            row["weighted_12_months"] = money(near)
             result.append(row)
     return result

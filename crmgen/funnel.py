@@ -18,13 +18,25 @@ def furthest(row: DealRow, config: Config) -> int:
 
     Every deal reached the first open stage; a won deal reached them all.
     """
-    names = [stage.name for stage in config.open_stages]
+    return reached(row, open_positions(config))
+
+
+def open_positions(config: Config) -> dict[str, int]:
+    """Each open stage's index among the open stages, by name."""
+    positions: dict[str, int] = {}
+    for stage in config.open_stages:
+        positions.setdefault(stage.name, len(positions))
+    return positions
+
+
+def reached(row: DealRow, positions: dict[str, int]) -> int:
+    """furthest(), given the open stages' positions once for many deals."""
     if row.won:
-        return len(names) - 1
+        return len(positions) - 1
     seen = {row.deal.stage}
     for event in row.history:
         seen.update(name for name in (event.before, event.after) if name is not None)
-    return max((names.index(name) for name in seen if name in names), default=0)
+    return max((positions[name] for name in seen if name in positions), default=0)
 
 
 def stays(row: DealRow) -> list[tuple[str, int]]:
@@ -92,7 +104,8 @@ def _stuck(
 def funnel(data: ReportInput) -> dict[str, Any]:
     """The funnel report as a JSON-ready document (see docs/reports.md)."""
     open_stages = data.config.open_stages
-    reach = [furthest(row, data.config) for row in data.rows]
+    positions = open_positions(data.config)
+    reach = [reached(row, positions) for row in data.rows]
     median = medians(data)
     stages: list[dict[str, Any]] = []
     for index, stage in enumerate(open_stages):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,19 +22,29 @@ ISSUES = {
 
 def left_default(row: DealRow, config: Config) -> str | None:
     """The stage the deal moved past whose default its written probability still is."""
-    deal = row.deal
-    current = config.stage(deal.stage)
-    if not deal.probability_written or current is None:
-        return None
-    if deal.probability == current.probability:
-        return None
+    return _left_default(row, config, passed_open(config))
+
+
+def passed_open(config: Config) -> dict[str, list[str]]:
+    """For each stage, the open stages before it in the pipeline."""
     names = config.stage_names
-    passed = [
-        s.name
-        for s in config.open_stages
-        if names.index(s.name) < names.index(deal.stage)
-    ]
-    passed += [e.before for e in row.history if e.before and e.before != deal.stage]
+    return {
+        name: [s.name for s in config.open_stages if names.index(s.name) < index]
+        for index, name in enumerate(names)
+    }
+
+
+def _left_default(
+    row: DealRow, config: Config, passed_by_stage: dict[str, list[str]]
+) -> str | None:
+    deal = row.deal
+    if not deal.probability_written:
+        return None
+    current = config.stage(deal.stage)
+    if current is None or deal.probability == current.probability:
+        return None
+    moved = [e.before for e in row.history if e.before and e.before != deal.stage]
+    passed = [*passed_by_stage[deal.stage], *moved]
     for name in passed:
         stage = config.stage(name)
         if stage is not None and stage.probability == deal.probability:
@@ -41,7 +52,9 @@ def left_default(row: DealRow, config: Config) -> str | None:
     return None
 
 
-def _deal_issues(row: DealRow, data: ReportInput) -> Iterator[tuple[str, str]]:
+def _deal_issues(
+    row: DealRow, data: ReportInput, passed_by_stage: dict[str, list[str]]
+) -> Iterator[tuple[str, str]]:
     deal = row.deal
     if deal.is_open:
         if deal.expected_close is not None and deal.expected_close < data.today:
@@ -50,7 +63,7 @@ def _deal_issues(row: DealRow, data: ReportInput) -> Iterator[tuple[str, str]]:
             yield "no-expected-close", ""
         if deal.value is None:
             yield "no-value", ""
-        left = left_default(row, data.config)
+        left = _left_default(row, data.config, passed_by_stage)
         if left is not None:
             yield "default-probability", left
     elif row.lost and not deal.lost_reason:
@@ -60,8 +73,9 @@ def _deal_issues(row: DealRow, data: ReportInput) -> Iterator[tuple[str, str]]:
 def hygiene(data: ReportInput) -> dict[str, Any]:
     """The hygiene report as a JSON-ready document (see docs/reports.md)."""
     items: list[dict[str, Any]] = []
+    passed_by_stage = passed_open(data.config)
     for row in data.rows:
-        for issue, detail in _deal_issues(row, data):
+        for issue, detail in _deal_issues(row, data, passed_by_stage):
             message = ISSUES[issue].format(
                 expected=detail, left=detail, probability=row.deal.probability
             )
@@ -82,7 +96,8 @@ def hygiene(data: ReportInput) -> dict[str, Any]:
                     "message": ISSUES["no-next-step"],
                 }
             )
-    order = list(ISSUES)
-    items.sort(key=lambda i: (order.index(i["issue"]), i["path"], i["line"]))
-    counts = {issue: sum(1 for i in items if i["issue"] == issue) for issue in ISSUES}
+    order = {issue: rank for rank, issue in enumerate(ISSUES)}
+    items.sort(key=lambda i: (order[i["issue"]], i["path"], i["line"]))
+    found = Counter(i["issue"] for i in items)
+    counts = {issue: found[issue] for issue in ISSUES}
     return {"counts": counts, "items": items}

@@ -1,9 +1,10 @@
 """A seeded Monte Carlo of revenue: each deal closes with its probability.
 
 Pure Python and fast enough for thousands of deals: the trials of one group
-are packed side by side into one big integer, `FIELD` bits each, so one deal
-is drawn for every trial at once with a few whole-integer operations instead
-of a Python loop over trials.
+are packed side by side into one big integer, a field of `width` bits each, so
+a deal is drawn for every trial at once with a few whole-integer operations
+instead of a Python loop over trials. Random bits are the cost, so each field
+of one random number draws two deals, one in each half.
 """
 
 from __future__ import annotations
@@ -11,11 +12,16 @@ from __future__ import annotations
 import hashlib
 import math
 import random
+import sys
 from collections.abc import Mapping, Sequence
 from functools import cache
 
-TRIALS = 10_000
-MIN_WIDTH = 40  # bits per trial: a draw is uniform on [0, 2**(width-1))
+# Enough for the range's precision: the nearest-rank P10 and P90 of 2,000
+# trials stray by about 0.04 standard deviations of the total (P50 by 0.03),
+# some 1.5 % of the P10-P90 width; 10,000 trials would narrow that 2.2-fold
+# for five times the time (over half a second at 10,000 clients).
+TRIALS = 2_000
+MIN_WIDTH = 40  # bits per trial and random number: two draws of 20 and 19 bits
 QUANTILES = (0.1, 0.5, 0.9)
 
 Draw = tuple[int, int]  # (value in cents, probability in percent)
@@ -33,10 +39,29 @@ def _ones(trials: int, width: int) -> int:
 
 
 @cache
-def _complement(probability: int, trials: int, width: int) -> int:
-    """2**(width-1) - T in the upper bits of every field (see `simulate`)."""
-    top = 1 << (width - 1)
-    return ((top - probability * top // 100) << 1) * _ones(trials, width)
+def _complement(probability: int, trials: int, width: int, half: int) -> int:
+    """2**bits - T at the bottom of one half of every field (see `simulate`).
+
+    half 1 is bits width//2 .. width-1, half 0 is bits 1 .. width//2-1.
+    """
+    low, high = _half(width, half)
+    bits = high - low
+    threshold = probability * (1 << bits) // 100
+    return (((1 << bits) - threshold) << low) * _ones(trials, width)
+
+
+def _half(width: int, half: int) -> tuple[int, int]:
+    """The first bit of a field's half and the bit its carry lands on."""
+    middle = width // 2
+    return (middle, width) if half else (1, middle)
+
+
+@cache
+def _masks(trials: int, width: int, half: int) -> tuple[int, int]:
+    """The bits of one half in every field, and the bit each half's carry sets."""
+    low, high = _half(width, half)
+    ones = _ones(trials, width)
+    return ones * ((1 << high) - (1 << low)), ones << high
 
 
 def _width(draws: Sequence[Draw]) -> int:
@@ -50,35 +75,49 @@ def simulate(
 ) -> list[int]:
     """Each trial's total in cents, in trial order.
 
-    Each field of a draw holds u, uniform on [0, 2**(width-1)), in its upper
-    width-1 bits; adding 2**(width-1) - T carries into the next field's lowest
-    bit exactly when u >= T, that is when the deal is lost in that trial
-    (T = probability x 2**(width-1) / 100). The carries, times the deal's
-    value, add up to what each trial loses.
+    One random number serves two uncertain deals, in turn: the first reads the
+    upper half of each field, the second the lower half above bit 0, as u,
+    uniform on [0, 2**bits). Adding 2**bits - T to the half carries out of it
+    exactly when u >= T, that is when the deal is lost in that trial
+    (T = probability x 2**bits // 100, bits 20 and 19 for 40-bit fields). A
+    carry lands on a bit that is zero in both addends, so it stops there. The
+    carries, times the deal's value, add up to what each trial loses.
     """
-    if not any(value > 0 and probability > 0 for value, probability in draws):
+    closing = sum(
+        value for value, probability in draws if value > 0 and probability > 0
+    )
+    if not closing:
         return [0] * trials
     width = _width(draws)
-    ones = _ones(trials, width)
-    uniform = ones * ((1 << width) - 2)
-    carries = ones << width
-    closing, lost = 0, 0
-    for value, probability in draws:
-        if value <= 0 or probability <= 0:
-            continue
-        closing += value
-        if probability >= 100:
-            continue
-        drawn = (rng.getrandbits(trials * width) & uniform) + _complement(
-            probability, trials, width
-        )
-        lost += value * (drawn & carries)
-    size = width // 8
-    packed = (lost >> width).to_bytes(trials * size, "little")
-    return [
-        closing - int.from_bytes(packed[i : i + size], "little")
-        for i in range(0, trials * size, size)
-    ]
+    uncertain = [(v, p) for v, p in draws if v > 0 and 0 < p < 100]
+    # Carries are summed per half and value, and multiplied once at the end.
+    lost: tuple[dict[int, int], dict[int, int]] = ({}, {})
+    for index, (value, probability) in enumerate(uncertain):
+        half = 1 - index % 2
+        if half:
+            drawn = rng.getrandbits(trials * width)
+        bits, carries = _masks(trials, width, half)
+        moved = (drawn & bits) + _complement(probability, trials, width, half)
+        lost[half][value] = lost[half].get(value, 0) + (moved & carries)
+    # A lower half's carries sit at bit width//2: shift them up to the upper's.
+    lower, upper = (sum(v * c for v, c in found.items()) for found in lost)
+    total = upper + (lower << (width - width // 2))
+    return [closing - part for part in _fields(total >> width, trials, width // 8)]
+
+
+def _fields(packed: int, trials: int, size: int) -> list[int]:
+    """The unsigned fields of `size` bytes packed in an integer, lowest first."""
+    raw = packed.to_bytes(trials * size, "little")
+    if size > 8 or sys.byteorder != "little":
+        return [
+            int.from_bytes(raw[i : i + size], "little")
+            for i in range(0, trials * size, size)
+        ]
+    # Spread each field into 8 bytes so that memoryview reads them all in C.
+    wide = bytearray(trials * 8)
+    for byte in range(size):
+        wide[byte::8] = raw[byte::size]
+    return memoryview(wide).cast("Q").tolist()
 
 
 def quantile(sorted_totals: Sequence[int], q: float) -> int:

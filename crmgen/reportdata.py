@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from crmgen.config import Config
@@ -77,26 +77,39 @@ class DealRow:
 
 @dataclass(frozen=True)
 class ReportInput:
-    """The selection every report works on: today, config, clients and deals."""
+    """The selection every report works on: today, config, clients and deals.
+
+    known: facts the caller already derived for this config and today, by
+    client id (the site has them); the others are derived here.
+    """
 
     config: Config
     today: dt.date
     owner: str | None
     clients: tuple[Client, ...]
     rows: tuple[DealRow, ...]
+    known: Mapping[str, Facts] = field(default_factory=dict)
 
     @cached_property
     def facts(self) -> dict[str, Facts]:
         """Each selected client's derived facts for today, by client id."""
-        return {c.id: facts(c, self.config, self.today) for c in self.clients}
+        known = self.known
+        return {
+            c.id: known[c.id] if c.id in known else facts(c, self.config, self.today)
+            for c in self.clients
+        }
 
 
 def report_input(
-    project: Project, owner: str | None = None, extra: Iterable[StageEvent] = ()
+    project: Project,
+    owner: str | None = None,
+    extra: Iterable[StageEvent] = (),
+    known: Mapping[str, Facts] | None = None,
 ) -> ReportInput:
     """The project's clients (only `owner`'s when given) and their deals.
 
-    extra: stage moves recovered from elsewhere (git), joined to the log's.
+    extra: stage moves recovered from elsewhere (git), joined to the log's;
+    known: facts already derived for the project's config and today.
     """
     wanted = owner.casefold() if owner is not None else None
     clients = tuple(
@@ -110,7 +123,7 @@ def report_input(
         for client in clients
         for deal in client.deals
     )
-    return ReportInput(project.config, project.today, owner, clients, rows)
+    return ReportInput(project.config, project.today, owner, clients, rows, known or {})
 
 
 def cents(amount: float) -> int:

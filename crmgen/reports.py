@@ -6,11 +6,13 @@ returns a JSON-ready mapping; docs/reports.md defines every figure.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from crmgen.activity import activity
+from crmgen.cache import gc_paused
 from crmgen.calibration import calibration
+from crmgen.derive import Facts
 from crmgen.forecast import forecast
 from crmgen.funnel import funnel
 from crmgen.history import StageEvent
@@ -37,21 +39,25 @@ def report_document(
     names: Sequence[str] | None = None,
     owner: str | None = None,
     extra: Iterable[StageEvent] = (),
+    known: Mapping[str, Facts] | None = None,
 ) -> dict[str, Any]:
     """The chosen reports (all by default) for the project, or one owner's clients.
 
-    extra: stage moves recovered from git (see gitfacts), joined to the log's.
+    extra: stage moves recovered from git (see gitfacts), joined to the log's;
+    known: each client's facts when the caller has derived them already.
     """
-    data = report_input(project, owner, extra)
     chosen = list(REPORTS) if not names else list(names)
-    return {
-        "version": VERSION,
-        "today": project.today.isoformat(),
-        "owner": owner,
-        "currency": project.config.currency,
-        "stage_moves": move_sources(data),
-        "reports": {name: REPORTS[name](data) for name in chosen},
-    }
+    # The reports build many small acyclic records: nothing for the collector.
+    with gc_paused():
+        data = report_input(project, owner, extra, known)
+        return {
+            "version": VERSION,
+            "today": project.today.isoformat(),
+            "owner": owner,
+            "currency": project.config.currency,
+            "stage_moves": move_sources(data),
+            "reports": {name: REPORTS[name](data) for name in chosen},
+        }
 
 
 def move_sources(data: ReportInput) -> dict[str, int]:

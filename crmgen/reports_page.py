@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
 from crmgen.charts import Chart, Series, figure
+from crmgen.derive import Facts
 from crmgen.history import StageEvent
 from crmgen.loader import Project
 from crmgen.render import money
@@ -180,6 +181,17 @@ def _calibration(report: dict[str, Any]) -> list[Markup]:
 
 LIST_LIMIT = 100  # rows of a long list on the page; the terminal and JSON keep all
 
+
+def hygiene_shown(report: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The first LIST_LIMIT hygiene items of each issue, in the report's order."""
+    shown: dict[str, list[dict[str, Any]]] = {issue: [] for issue in report["counts"]}
+    for item in report["items"]:
+        mine = shown.setdefault(item["issue"], [])
+        if len(mine) < LIST_LIMIT:
+            mine.append(item)
+    return shown
+
+
 CHARTS = {
     "forecast": _forecast,
     "winloss": _winloss,
@@ -195,24 +207,29 @@ def render_reports(
     common: dict[str, Any],
     project: Project,
     extra: Iterable[StageEvent] = (),
+    known: Mapping[str, Facts] | None = None,
 ) -> str:
     """`reports.html`: the site's common template variables plus the reports;
-    extra: stage moves recovered from git."""
-    context = reports_context(project, extra)
+    extra: stage moves recovered from git; known: the clients' facts, by id,
+    when the caller has derived them already."""
+    context = reports_context(project, extra, known)
     return env.get_template("reports.html").render(common, **context)
 
 
 def reports_context(
-    project: Project, extra: Iterable[StageEvent] = ()
+    project: Project,
+    extra: Iterable[StageEvent] = (),
+    known: Mapping[str, Facts] | None = None,
 ) -> dict[str, Any]:
     """What templates/reports.html needs beyond the site's common variables."""
-    document = report_document(project, extra=extra)
+    document = report_document(project, extra=extra, known=known)
     reports = document["reports"]
     charts = {name: make(reports[name]) for name, make in CHARTS.items()}
     return {
         "document": document,
         "reports": reports,
         "charts": charts,
+        "hygiene_shown": hygiene_shown(reports["hygiene"]),
         "amount": amount,
         "share": percent,
         "plain": plain,

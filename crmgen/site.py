@@ -179,7 +179,9 @@ def summary_streams(
     if ("reports.html", "Reports") in site.nav:
         moves = history.moves if history else ()
         common = _common(site, "reports", "")
-        pages["reports.html"] = (render_reports(env, common, project, moves),)
+        pages["reports.html"] = (
+            render_reports(env, common, project, moves, site.facts),
+        )
     return pages
 
 

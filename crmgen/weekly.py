@@ -97,12 +97,12 @@ def _deal_events(client: Client, opening: Opening) -> Iterator[Event]:
 
 def _move_events(client: Client, config: Config) -> Iterator[Event]:
     """Moves between open stages that `stage` log entries record."""
-    order = config.stage_names
     for entry in client.log:
         change = entry.change
         stage = config.stage(change.after) if change is not None else None
         if change is None or stage is None or not stage.open:
             continue
+        order = config.stage_names
         if change.before in order and change.before != change.after:
             ahead = order.index(change.after) > order.index(change.before)
             yield Event(
@@ -149,12 +149,13 @@ def week_over_week(
     """The last `weeks` ISO weeks up to and including today's, oldest first."""
     first = week_start(today) - dt.timedelta(weeks=weeks - 1)
     last = first + dt.timedelta(weeks=weeks, days=-1)
-    owners = tuple(sorted({e.owner for e in events if first <= e.date <= last}))
+    shown = [event for event in events if first <= event.date <= last]
+    owners = tuple(sorted({e.owner for e in shown}))
     result = []
     for index in range(weeks):
         start = first + dt.timedelta(weeks=index)
         end = start + dt.timedelta(days=6)
-        inside = [event for event in events if start <= event.date <= end]
+        inside = [event for event in shown if start <= event.date <= end]
         year, number, _day = start.isocalendar()
         result.append(
             Week(

@@ -23,21 +23,27 @@ UNKNOWN = "(unknown)"
 
 def _values(rows: list[DealRow], currencies: list[str]) -> list[dict[str, Any]]:
     """Per currency: won and lost value and the win rate by value."""
+    sums: dict[str, list[int]] = {}  # currency: deals, won and lost cents
+    for r in rows:
+        if r.deal.value is None:
+            continue
+        cell = sums.setdefault(r.deal.currency, [0, 0, 0])
+        cell[0] += 1
+        if r.won:
+            cell[1] += cents(r.deal.value)
+        if r.lost:
+            cell[2] += cents(r.deal.value)
     result: list[dict[str, Any]] = []
     for currency in currencies:
-        mine = [
-            r for r in rows if r.deal.currency == currency and r.deal.value is not None
-        ]
-        if not mine:
+        if currency not in sums:
             continue
-        won = sum(cents(r.deal.value or 0) for r in mine if r.won)
-        lost = sum(cents(r.deal.value or 0) for r in mine if r.lost)
-        enough = len(mine) >= MIN_DEALS and won + lost > 0
+        deals, won, lost = sums[currency]
+        enough = deals >= MIN_DEALS and won + lost > 0
         share = round(won / (won + lost), 4) if enough else None
         result.append(
             {
                 "currency": currency,
-                "deals": len(mine),
+                "deals": deals,
                 "won": money(won),
                 "lost": money(lost),
                 "win_rate": share,
@@ -66,10 +72,10 @@ def _by(
     label: str,
 ) -> list[dict[str, Any]]:
     """One group per distinct key, in key order."""
-    keys = sorted({key(r) for r in rows})
-    return [
-        _group([r for r in rows if key(r) == k], currencies, **{label: k}) for k in keys
-    ]
+    groups: dict[str, list[DealRow]] = {}
+    for row in rows:
+        groups.setdefault(key(row), []).append(row)
+    return [_group(groups[k], currencies, **{label: k}) for k in sorted(groups)]
 
 
 def _closed(data: ReportInput) -> list[DealRow]:

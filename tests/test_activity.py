@@ -48,3 +48,26 @@ def test_entries_by_week_kind_and_owner(project: ProjectDir) -> None:
         ("b", 1),
         ("a", 0),
     ]
+
+
+def test_silences_keep_the_ten_longest_ties_by_client_id(project: ProjectDir) -> None:
+    for number in range(12):
+        deal_client(
+            project,
+            f"c{number:02d}",
+            "stage: lead",
+            first=f"2026-05-{number // 2 + 1:02d}",
+        )
+    silences = activity(selection(project, "2026-06-03"))["silences"]
+    assert [(s["client"], s["days"]) for s in silences] == [
+        ("c00", 33),
+        ("c01", 33),
+        ("c02", 32),
+        ("c03", 32),
+        ("c04", 31),
+        ("c05", 31),
+        ("c06", 30),
+        ("c07", 30),
+        ("c08", 29),
+        ("c09", 29),
+    ]

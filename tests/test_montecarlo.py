@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from crmgen.montecarlo import quantile, ranges, seed_for, simulate
 
 
@@ -43,3 +45,30 @@ def test_many_small_deals_centre_on_the_weighted_sum() -> None:
 def test_quantile_is_nearest_rank() -> None:
     ordered = list(range(1, 11))
     assert [quantile(ordered, q) for q in (0.1, 0.5, 0.9)] == [1, 5, 9]
+
+
+@pytest.mark.parametrize("big", [2**20, 2**40, 2**62, 2**70])
+def test_every_trial_total_is_a_sum_of_closing_deals(big: int) -> None:
+    # Field widths from 40 to 80 bits: each trial reads back whole, never a
+    # neighbour's bits.
+    totals = simulate([(big, 50), (3, 100), (5, 50)], random.Random(2), trials=2_000)
+    assert set(totals) == {3, 8, big + 3, big + 8}
+    assert 800 <= sum(t >= big for t in totals) <= 1200
+
+
+def test_deals_of_equal_value_are_drawn_apart() -> None:
+    # Two deals of 1.00 at 50 %: 0, 1 or 2 close, a quarter, half and a quarter.
+    totals = simulate([(100, 50), (100, 50)], random.Random(4), trials=10_000)
+    shares = [totals.count(n) / 10_000 for n in (0, 100, 200)]
+    assert all(
+        abs(s - e) < 0.03 for s, e in zip(shares, (0.25, 0.5, 0.25), strict=True)
+    )
+
+
+def test_two_deals_sharing_a_random_number_are_independent() -> None:
+    # 1.00 at 30 % and 2.00 at 70 %, drawn from the two halves of one number.
+    totals = simulate([(100, 30), (200, 70)], random.Random(8), trials=100_000)
+    shares = [totals.count(n) / 100_000 for n in (0, 100, 200, 300)]
+    expected = (0.7 * 0.3, 0.3 * 0.3, 0.7 * 0.7, 0.3 * 0.7)
+    # Standard errors are below 0.0016.
+    assert all(abs(s - e) < 0.008 for s, e in zip(shares, expected, strict=True))

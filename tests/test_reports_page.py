@@ -13,6 +13,7 @@ from reportkit import deal_client
 
 from crmgen.loader import load_project
 from crmgen.render import money
+from crmgen.reports_page import hygiene_shown
 from crmgen.site import render_site
 
 
@@ -129,3 +130,17 @@ def test_every_id_on_the_page_is_unique(project: ProjectDir) -> None:
     _project(project)
     ids = re.findall(r'\sid="([^"]+)"', _render(project, "2026-06-01"))
     assert ids and sorted(ids) == sorted(set(ids))
+
+
+def test_hygiene_lists_each_issue_in_order_up_to_the_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("crmgen.reports_page.LIST_LIMIT", 2)
+    items = [{"issue": "no-value", "n": n} for n in range(3)]
+    items.append({"issue": "no-next-step", "n": 3})
+    report = {"counts": {"no-value": 3, "no-next-step": 1, "no-lost-reason": 0}}
+    assert hygiene_shown({**report, "items": items}) == {
+        "no-value": items[:2],
+        "no-next-step": items[3:],
+        "no-lost-reason": [],
+    }

@@ -9,11 +9,22 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Any
 
-import cmarkgfm
 import nh3
+from cmarkgfm import _cmark
 from cmarkgfm.cmark import Options
 from markupsafe import Markup
+
+# What cmarkgfm.github_flavored_markdown_to_html uses, raw HTML let through.
+EXTENSIONS = (b"table", b"autolink", b"tagfilter", b"strikethrough", b"tasklist")
+OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_GITHUB_PRE_LANG
+# Lines of words and plain punctuation, each starting with a letter: nothing in
+# them is Markdown (no list, heading or quote marker, emphasis, code, link,
+# entity, escape or table; autolinks are ruled out apart), so each paragraph
+# renders as its own text.
+LINE = r"[^\W\d_][^\W_]*(?:[ ,;:.?!'()/%$€£¥₹-]+[^\W_]+)*[.?!)]*"
+PLAIN = re.compile(rf"{LINE}(?:\n\n?{LINE})*\n*")
 
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 # An image source loads when the page opens, so it may only be a plain relative
@@ -57,12 +68,52 @@ def _cleaner() -> nh3.Cleaner:
     )
 
 
+@cache
+def _extensions() -> tuple[Any, ...]:
+    """The GFM syntax extensions, looked up once rather than for every text."""
+    _cmark.lib.cmark_gfm_core_extensions_ensure_registered()
+    found = tuple(_cmark.lib.cmark_find_syntax_extension(n) for n in EXTENSIONS)
+    assert _cmark.ffi.NULL not in found, "cmark-gfm lacks a GFM extension"
+    return found
+
+
+def gfm_html(text: str) -> str:
+    """cmarkgfm.github_flavored_markdown_to_html(text, CMARK_OPT_UNSAFE), the same
+    calls into cmark-gfm without looking the extensions up each time."""
+    lib = _cmark.lib
+    encoded = text.encode("utf-8")
+    parser = lib.cmark_parser_new(OPTIONS)
+    try:
+        for extension in _extensions():
+            lib.cmark_parser_attach_syntax_extension(parser, extension)
+        lib.cmark_parser_feed(parser, encoded, len(encoded))
+        root = lib.cmark_parser_finish(parser)
+        extensions = lib.cmark_parser_get_syntax_extensions(parser)
+        html = lib.cmark_render_html(root, OPTIONS, extensions)
+    finally:
+        lib.cmark_parser_free(parser)
+    return str(_cmark.ffi.string(html).decode("utf-8"))
+
+
+def plain_html(text: str) -> str | None:
+    """The HTML of text that holds no Markdown at all (most log entries say a
+    sentence or two), else None; what cmark and nh3 would make of it."""
+    if not PLAIN.fullmatch(text):
+        return None
+    lowered = text.lower()
+    if "www" in lowered or ":/" in lowered:  # the start of an autolink
+        return None
+    paragraphs = text.rstrip("\n").split("\n\n")
+    return "".join(f"<p>{paragraph}</p>\n" for paragraph in paragraphs)
+
+
 def to_html(text: str) -> Markup:
     """Render GitHub Flavored Markdown as sanitised HTML, safe to put in a page."""
     if not text.strip():
         return Markup("")
-    html = cmarkgfm.github_flavored_markdown_to_html(
-        text, options=Options.CMARK_OPT_UNSAFE
-    )
-    # Raw HTML was let through above so that nh3, not cmark, decides what stays.
-    return Markup(OTHER_INPUT.sub("", _cleaner().clean(html)))
+    plain = plain_html(text)
+    if plain is not None:
+        return Markup(plain)
+    # Raw HTML is let through here so that nh3, not cmark, decides what stays.
+    html = _cleaner().clean(gfm_html(text))
+    return Markup(OTHER_INPUT.sub("", html))

@@ -23,8 +23,9 @@ OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_GITHUB_PRE_LANG
 # them is Markdown (no list, heading or quote marker, emphasis, code, link,
 # entity, escape or table; autolinks are ruled out apart), so each paragraph
 # renders as its own text.
-LINE = r"[^\W\d_][^\W_]*(?:[ ,;:.?!'()/%$€£¥₹-]+[^\W_]+)*[.?!)]*"
-PLAIN = re.compile(rf"{LINE}(?:\n\n?{LINE})*\n*")
+# Possessive quantifiers: a text that is not plain fails without backtracking.
+LINE = r"[^\W\d_][^\W_]*+(?:[ ,;:.?!'()/%$€£¥₹-]++[^\W_]++)*+[.?!)]*+"
+PLAIN = re.compile(rf"{LINE}(?:\n\n?{LINE})*+\n*+")
 
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 # An image source loads when the page opens, so it may only be a plain relative

@@ -117,4 +117,4 @@ def to_html(text: str) -> Markup:
         return Markup(plain)
     # Raw HTML is let through here so that nh3, not cmark, decides what stays.
     html = _cleaner().clean(gfm_html(text))
-    return Markup(OTHER_INPUT.sub("", html))
+    return Markup(OTHER_INPUT.sub("", html) if "<input" in html else html)

@@ -16,6 +16,14 @@ from markupsafe import Markup
 
 from crmgen import gfm
 
+# Lines of words and plain punctuation, each starting with a letter: nothing in
+# them is Markdown (no list, heading or quote marker, emphasis, code, link,
+# entity, escape or table; autolinks are ruled out apart), so each paragraph
+# renders as its own text.
+# Possessive quantifiers: a text that is not plain fails without backtracking.
+LINE = r"[^\W\d_][^\W_]*+(?:[ ,;:.?!'()/%$€£¥₹-]++[^\W_]++)*+[.?!)]*+"
+PLAIN = re.compile(rf"{LINE}(?:\n\n?{LINE})*+\n*+")
+
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 # An image source loads when the page opens, so it may only be a plain relative
 # path: anything with a scheme, `//host`, `/` or `..` would leave the site folder.
@@ -58,10 +66,25 @@ def _cleaner() -> nh3.Cleaner:
     )
 
 
+def plain_html(text: str) -> str | None:
+    """The HTML of text that holds no Markdown at all (most log entries say a
+    sentence or two), else None; what cmark and nh3 would make of it."""
+    if not PLAIN.fullmatch(text):
+        return None
+    lowered = text.lower()
+    if "www" in lowered or ":/" in lowered:  # the start of an autolink
+        return None
+    paragraphs = text.rstrip("\n").split("\n\n")
+    return "".join(f"<p>{paragraph}</p>\n" for paragraph in paragraphs)
+
+
 def to_html(text: str) -> Markup:
     """Render GitHub Flavored Markdown as sanitised HTML, safe to put in a page."""
     if not text.strip():
         return Markup("")
-    html = gfm.to_html(text, Options.CMARK_OPT_UNSAFE)
-    # Raw HTML was let through above so that nh3, not cmark, decides what stays.
-    return Markup(OTHER_INPUT.sub("", _cleaner().clean(html)))
+    plain = plain_html(text)
+    if plain is not None:
+        return Markup(plain)
+    # Raw HTML is let through here so that nh3, not cmark, decides what stays.
+    html = _cleaner().clean(gfm.to_html(text, Options.CMARK_OPT_UNSAFE))
+    return Markup(OTHER_INPUT.sub("", html) if "<input" in html else html)

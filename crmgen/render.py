@@ -19,9 +19,12 @@ import jinja2
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
+from crmgen.board import Card
 from crmgen.bundled import TEMPLATES_DIR, default_templates
+from crmgen.derive import Facts
+from crmgen.followups import Row
 from crmgen.markdown import to_html
-from crmgen.model import Client, Deal
+from crmgen.model import Client, Deal, LogEntry
 from crmgen.totals import Amount
 
 SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$", "JPY": "¥", "INR": "₹"}
@@ -146,6 +149,9 @@ def environment(root: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # A template edit makes a new environment (see live.py), so checking
+        # every template's file on each page would only cost a stat call.
+        auto_reload=False,
     )
     env.filters.update(
         money=money,
@@ -161,8 +167,113 @@ def environment(root: Path) -> jinja2.Environment:
         web_url=web_url,
         code_spans=code_spans,
     )
-    env.globals["item_attributes"] = item_attributes
+    env.globals.update(
+        item_attributes=item_attributes,
+        deal_attributes=deal_attributes,
+        follow_up_badge_html=follow_up_badge,
+        stale_badge_html=stale_badge,
+        log_entry_html=log_entry,
+        brief_card_html=brief_card,
+        brief_row_html=brief_row,
+    )
     return env
+
+
+# The badges and attributes below are repeated for every card and row of the
+# board and follow-up pages; a Jinja macro call costs several times a Python
+# call, so they are built here. `_macros.html` keeps macros that call them.
+BADGES = {
+    "overdue": '<span class="badge badge-overdue" title="Follow-up was due {}">'
+    "Overdue {}</span>",
+    "scheduled": '<span class="badge badge-scheduled" title="Next follow-up {}">'
+    "Follow-up {}</span>",
+    "today": '<span class="badge badge-today">Due today</span>',
+    "none": '<span class="badge badge-none">No next step</span>',
+}
+
+
+@jinja2.pass_environment
+def follow_up_badge(env: jinja2.Environment, client: Client, facts: Facts) -> Markup:
+    """The badge of the client's follow-up: overdue, due today, scheduled or none."""
+    badge = BADGES.get(facts.follow_up, BADGES["none"])
+    due = client.next_follow_up
+    # Dates read as digits and month names: nothing in them needs escaping.
+    return Markup(badge.format(date(due), short_date(env, due)))
+
+
+def stale_badge(facts: Facts) -> Markup:
+    """The stale badge when the client is stale, else nothing."""
+    if not facts.stale:
+        return Markup("")
+    return Markup(
+        '<span class="badge badge-stale" title="No contact for '
+        f'{days(facts.days_since_contact)}">Stale</span>'
+    )
+
+
+def log_entry(entry: LogEntry) -> Markup:
+    """A log entry of the client page, its Markdown body rendered, as an <article>."""
+    kind, moment = escape(entry.kind), entry.date.isoformat()
+    when = date(entry.date)
+    if entry.time:
+        moment, when = f"{moment}T{escape(entry.time)}", f"{when} {escape(entry.time)}"
+    parts = [
+        f'<article class="entry kind-{kind}" id="entry-{entry.line}">\n'
+        '        <header class="entry-head">\n'
+        f'          <time datetime="{moment}">{when}</time>\n'
+        f'          <span class="kind kind-{kind}">{kind}</span>\n'
+    ]
+    if entry.summary:
+        parts.append(
+            f'          <h3 class="entry-summary">{escape(entry.summary)}</h3>\n'
+        )
+    parts.append("        </header>\n")
+    if entry.body.strip():
+        parts.append(
+            f'        <div class="entry-body prose">{to_html(entry.body)}</div>\n'
+        )
+    parts.append("      </article>")
+    return Markup("".join(parts))
+
+
+@jinja2.pass_environment
+def brief_card(env: jinja2.Environment, card: Card) -> Markup:
+    """A board card folded away under "more": one line, the same data attributes."""
+    client, deal, facts = card.client, card.deal, card.facts
+    stale = " data-stale" if facts.stale else ""
+    title = f" · {escape(deal.title)}" if card.show_title else ""
+    owner = escape(client.owner or "no owner")
+    return Markup(
+        f'<li class="card-brief" {item_attributes(client, deal)} data-open '
+        f'data-follow-up="{escape(facts.follow_up)}"{stale} {deal_attributes(deal)}>'
+        f'<a href="clients/{escape(client.id)}.html">{escape(client.name)}</a>{title} '
+        f'<span class="muted">{escape(money(deal.value, deal.currency))} · '
+        f"{escape(percent(deal.probability))} · {owner}</span> "
+        f"{follow_up_badge(env, client, facts)}</li>"
+    )
+
+
+@jinja2.pass_environment
+def brief_row(env: jinja2.Environment, row: Row) -> Markup:
+    """A follow-up row folded away under "more": the client's name and badge."""
+    client, facts = row.client, row.facts
+    return Markup(
+        f'<li {item_attributes(client)} data-follow-up="{escape(facts.follow_up)}">'
+        f'<a href="clients/{escape(client.id)}.html">{escape(client.name)}</a> '
+        f"{follow_up_badge(env, client, facts)} "
+        f'<span class="muted">{escape(client.owner or "no owner")} · weighted '
+        f"{escape(amounts(row.totals, True))}</span></li>"
+    )
+
+
+def deal_attributes(deal: Deal) -> Markup:
+    """The data attributes board.js sums a deal's money from."""
+    value = "" if deal.value is None else deal.value
+    weighted = deal.weighted_value
+    return Markup(
+        f'data-currency="{escape(deal.currency)}" data-value="{value}" '
+        f'data-weighted="{"" if weighted is None else weighted}"'
+    )
 
 
 def item_attributes(client: Client, deal: Deal | None = None) -> Markup:
@@ -179,11 +290,17 @@ def _attributes(
 ) -> Markup:
     """Cached: a rebuild after one edit makes the same attributes for every
     other client, and building them is most of a big board's rendering."""
-    tag_list = escape(str(htmlsafe_json_dumps(list(tags))))
     return Markup(
         f'data-item data-client="{escape(client_id)}" data-owner="{escape(owner)}" '
-        f'data-tags="{tag_list}" data-search="{escape(search.lower())}"'
+        f'data-tags="{_tag_list(tags)}" data-search="{escape(search.lower())}"'
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _tag_list(tags: tuple[str, ...]) -> Markup:
+    """The tags as a JSON list, escaped for an attribute: a few sets of tags
+    recur across thousands of clients."""
+    return escape(str(htmlsafe_json_dumps(list(tags))))
 
 
 def static_source(env: jinja2.Environment, name: str) -> bytes:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 
+import cmarkgfm
 import pytest
+from cmarkgfm.cmark import Options
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from crmgen.markdown import to_html
+from crmgen.markdown import OTHER_INPUT, _cleaner, plain_html, to_html
 
 
 def test_ordinary_markdown_survives() -> None:
@@ -129,3 +133,81 @@ def test_dangerous_elements_are_not_elements(tag: str) -> None:
 
 def test_empty_text_is_empty_markup() -> None:
     assert to_html("   \n") == ""
+
+
+def cmarkgfm_html(text: str) -> str:
+    """What cmarkgfm's own GitHub Flavored Markdown function makes of the text."""
+    return str(
+        cmarkgfm.github_flavored_markdown_to_html(
+            text, options=Options.CMARK_OPT_UNSAFE
+        )
+    )
+
+
+def reference(text: str) -> str:
+    """to_html done the long way: cmarkgfm's GFM function, then nh3, every time."""
+    if not text.strip():
+        return ""
+    return OTHER_INPUT.sub("", _cleaner().clean(cmarkgfm_html(text)))
+
+
+# Words joined by punctuation, Markdown's own marks or the starts of autolinks,
+# so that generated texts fall on both sides of the fast path, and near its edge.
+WORDS = st.text("aZé7ß", min_size=1, max_size=4) | st.sampled_from(
+    ["www", "http", "mailto", "x@y.io", "1.", "-", "#", ">"]
+)
+MARKS = " ,;:.?!'()/%$€-&<>*_`[]#|~@\\\"=+\t\u00a0"
+SEPARATORS = st.text(" ,.", min_size=1, max_size=2) | st.text(MARKS, min_size=1)
+LINES = st.tuples(
+    WORDS, st.lists(st.tuples(SEPARATORS, WORDS), max_size=6), SEPARATORS | st.just("")
+).map(lambda line: line[0] + "".join(a + b for a, b in line[1]) + line[2])
+BREAKS = st.sampled_from(["\n", "\n\n", "\n\n\n", "  \n", " \n", "\n "])
+TEXTS = st.tuples(LINES, st.lists(st.tuples(BREAKS, LINES), max_size=3)).map(
+    lambda text: text[0] + "".join(a + b for a, b in text[1])
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(TEXTS)
+def test_to_html_matches_cmarkgfm_and_nh3(text: str) -> None:
+    assert to_html(text) == reference(text)
+
+
+# Every ASCII character and a few others, in each place a plain text could hold it.
+ODD = [chr(code) for code in range(1, 128)] + list("\u00a0\u200b\u2028é€ß½\ufeff")
+
+
+@pytest.mark.parametrize("char", ODD)
+def test_any_one_character_in_plain_text_renders_as_cmark_does(char: str) -> None:
+    pair, twice = f"a {char}b{char} c", f"a {char}{char}b{char}{char} c"
+    for text in (f"ab{char}cd", f"ab {char} cd", f"ab{char}", f"{char}ab", pair, twice):
+        assert to_html(text) == reference(text), repr(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Spoke with Zoë; budget is €67,500 (maybe more).",
+        "Reminder: call back.\nThey asked 2 questions.\n\nSecond paragraph.",
+    ],
+)
+def test_plain_text_takes_the_fast_path(text: str) -> None:
+    assert plain_html(text) is not None
+    assert to_html(text) == reference(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Some **bold**",
+        "See www.example.com today",
+        "See http://example.com",
+        "Ends with two spaces  \nthen more",
+        "Tom & Jerry",
+        "1. first",
+        "Heading\n\n\nafter three newlines",
+    ],
+)
+def test_markdown_takes_the_full_path(text: str) -> None:
+    assert plain_html(text) is None
+    assert to_html(text) == reference(text)

@@ -24,11 +24,11 @@ import pickle
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 from crmgen import __version__
 from crmgen.config import Config
-from crmgen.files import write_atomic
+from crmgen.files import write_atomic_with
 from crmgen.model import Client, Deal, LogEntry, Problem, StageChange
 
 log = logging.getLogger(__name__)
@@ -137,10 +137,8 @@ class ClientCache:
             del self.entries[path]
         if self.file is None or not (self.changed or gone):
             return
-        payload = pickle.dumps((self.key, self.entries), pickle.HIGHEST_PROTOCOL)
-        checksum = hashlib.blake2b(payload, digest_size=DIGEST_SIZE).digest()
         try:
-            write_atomic(self.file, MAGIC + checksum + payload)
+            write_sealed(self.file, MAGIC, (self.key, self.entries))
         except OSError as error:
             log.warning("cannot write the cache %s: %s", self.file, error)
             return
@@ -149,27 +147,69 @@ class ClientCache:
 
 def _read(file: Path, key: str) -> dict[str, Entry]:
     """The entries of a cache file, or none when it is not a sound one for key."""
-    try:
-        data = file.read_bytes()
-    except OSError:
-        return {}
-    header = len(MAGIC) + DIGEST_SIZE
-    checksum, payload = data[len(MAGIC) : header], data[header:]
-    if (
-        not data.startswith(MAGIC)
-        or checksum != hashlib.blake2b(payload, digest_size=DIGEST_SIZE).digest()
-    ):
-        log.info("ignoring the damaged or foreign cache %s", file)
+    sealed = read_sealed(file, MAGIC)
+    if sealed is None:
         return {}
     try:
-        stored_key, entries = pickle.loads(payload)
-    except Exception:  # any failure to load means: no cache
-        log.info("ignoring the unreadable cache %s", file)
+        stored_key, entries = sealed
+    except (TypeError, ValueError):
         return {}
     if stored_key != key or not isinstance(entries, dict):
         log.info("ignoring the cache of another crmgen or configuration")
         return {}
     return entries
+
+
+class _Hashing:
+    """A binary file that also hashes what is written to it."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream = stream
+        self.hash = hashlib.blake2b(digest_size=DIGEST_SIZE)
+
+    def write(self, data: bytes) -> int:
+        self.hash.update(data)
+        return self.stream.write(data)
+
+
+def write_sealed(file: Path, magic: bytes, value: object) -> None:
+    """Write a cache file atomically: magic, a blake2b checksum of the rest, and
+    the pickle of value, pickled straight into the file (never whole in memory)."""
+
+    def fill(stream: BinaryIO) -> None:
+        stream.write(magic + bytes(DIGEST_SIZE))
+        sink = _Hashing(stream)
+        pickle.dump(value, sink, pickle.HIGHEST_PROTOCOL)
+        stream.seek(len(magic))
+        stream.write(sink.hash.digest())
+
+    write_atomic_with(file, fill)
+
+
+def read_sealed(file: Path, magic: bytes) -> Any:
+    """The value write_sealed wrote, or None when the file is missing, of
+    another kind, truncated or damaged: such a cache is never trusted."""
+    try:
+        data = file.read_bytes()
+    except OSError:
+        return None
+    header = len(magic) + DIGEST_SIZE
+    # Views, not slices: a slice would copy a file of tens of megabytes.
+    whole = memoryview(data)
+    checksum, payload = whole[len(magic) : header], whole[header:]
+    sound = (
+        data.startswith(magic)
+        and len(data) >= header
+        and checksum == hashlib.blake2b(payload, digest_size=DIGEST_SIZE).digest()
+    )
+    if not sound:
+        log.info("ignoring the damaged or foreign cache %s", file)
+        return None
+    try:
+        return pickle.loads(payload)
+    except Exception:  # any failure to load means: no cache
+        log.info("ignoring the unreadable cache %s", file)
+        return None
 
 
 def _by_fields(record: Any) -> tuple[Any, ...]:

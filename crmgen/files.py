@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 
 def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
@@ -14,6 +16,14 @@ def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
     The file keeps its permissions (or gets `mode`); the temporary file is
     removed if anything fails, and a crash leaves either the old or the new file.
     """
+    write_atomic_with(path, lambda stream: stream.write(data), mode)
+
+
+def write_atomic_with(
+    path: Path, fill: Callable[[BinaryIO], object], mode: int | None = None
+) -> None:
+    """write_atomic of what fill writes to the open temporary file (which it may
+    seek in), so that a large file need never be whole in memory."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if mode is None:
         try:
@@ -27,7 +37,7 @@ def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
     )
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            fill(stream)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, mode)

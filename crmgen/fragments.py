@@ -10,15 +10,12 @@ pieces are made again, never trusted.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import pickle
 from collections.abc import Callable
 from pathlib import Path
 
-from crmgen.cache import CACHE_DIR, DIGEST_SIZE, cache_key
+from crmgen.cache import CACHE_DIR, cache_key, read_sealed, write_sealed
 from crmgen.config import Config
-from crmgen.files import write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -54,31 +51,17 @@ class Fragments:
         """Keep the pieces this build used (and no others) for the next one."""
         if self.file is None or self.used.keys() == self.old.keys():
             return
-        payload = pickle.dumps((self.key, self.used), pickle.HIGHEST_PROTOCOL)
-        checksum = hashlib.blake2b(payload, digest_size=DIGEST_SIZE).digest()
         try:
-            write_atomic(self.file, MAGIC + checksum + payload)
+            write_sealed(self.file, MAGIC, (self.key, self.used))
         except OSError as error:
             log.warning("cannot write the cache %s: %s", self.file, error)
 
 
 def _read(file: Path, key: str) -> dict[bytes, bytes]:
+    sealed = read_sealed(file, MAGIC)
     try:
-        data = file.read_bytes()
-    except OSError:
-        return {}
-    header = len(MAGIC) + DIGEST_SIZE
-    checksum, payload = data[len(MAGIC) : header], data[header:]
-    sound = (
-        data.startswith(MAGIC)
-        and checksum == hashlib.blake2b(payload, digest_size=DIGEST_SIZE).digest()
-    )
-    if not sound:
-        log.info("ignoring the damaged or foreign cache %s", file)
-        return {}
-    try:
-        stored_key, pieces = pickle.loads(payload)
-    except Exception:  # any failure to load means: make the pieces again
+        stored_key, pieces = sealed
+    except (TypeError, ValueError):  # None, or not the pair a build saves
         return {}
     if stored_key != key or not isinstance(pieces, dict):
         return {}

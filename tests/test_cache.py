@@ -11,7 +11,13 @@ import pytest
 from conftest import ProjectDir
 
 from crmgen import cache
-from crmgen.cache import CACHE_DIR, CLIENTS_FILE, ClientCache
+from crmgen.cache import (
+    CACHE_DIR,
+    CLIENTS_FILE,
+    ClientCache,
+    read_sealed,
+    write_sealed,
+)
 from crmgen.config import Config
 from crmgen.loader import Project, load_project
 
@@ -232,3 +238,21 @@ def test_cache_file_holds_no_absolute_paths(sample: ProjectDir) -> None:
     assert sorted(entries) == sorted(
         ["clients/acme.md", "clients/broken.md", "clients/archive/old-co.md"]
     )
+
+
+def test_sealed_file_round_trips_large_values_and_rejects_a_flipped_byte(
+    tmp_path: Path,
+) -> None:
+    # Bytes larger than a pickle frame are written past the framing: the
+    # checksum must cover them too.
+    value = ("key", {"big": bytes(range(256)) * 4096, "small": b"x"})
+    file = tmp_path / "sealed.pickle"
+    write_sealed(file, b"magic\n", value)
+    assert read_sealed(file, b"magic\n") == value
+    assert read_sealed(file, b"other\n") is None
+    data = bytearray(file.read_bytes())
+    data[len(data) // 2] ^= 1
+    file.write_bytes(bytes(data))
+    assert read_sealed(file, b"magic\n") is None
+    file.write_bytes(b"magic\n")
+    assert read_sealed(file, b"magic\n") is None

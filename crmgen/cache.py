@@ -188,27 +188,28 @@ def write_sealed(file: Path, magic: bytes, value: object) -> None:
 
 def read_sealed(file: Path, magic: bytes) -> Any:
     """The value write_sealed wrote, or None when the file is missing, of
-    another kind, truncated or damaged: such a cache is never trusted."""
+    another kind, truncated or damaged: such a cache is never trusted.
+
+    The checksum is checked in a first pass and the pickle loaded from the
+    file in a second, so the file's bytes are never whole in memory.
+    """
     try:
-        data = file.read_bytes()
+        with open(file, "rb") as stream:
+            header = stream.read(len(magic) + DIGEST_SIZE)
+            hashed = hashlib.blake2b(digest_size=DIGEST_SIZE)
+            while chunk := stream.read(1 << 20):
+                hashed.update(chunk)
+            sound = header == magic + hashed.digest()
+            if not sound:
+                log.info("ignoring the damaged or foreign cache %s", file)
+                return None
+            stream.seek(len(header))
+            try:
+                return pickle.load(stream)
+            except Exception:  # any failure to load means: no cache
+                log.info("ignoring the unreadable cache %s", file)
+                return None
     except OSError:
-        return None
-    header = len(magic) + DIGEST_SIZE
-    # Views, not slices: a slice would copy a file of tens of megabytes.
-    whole = memoryview(data)
-    checksum, payload = whole[len(magic) : header], whole[header:]
-    sound = (
-        data.startswith(magic)
-        and len(data) >= header
-        and checksum == hashlib.blake2b(payload, digest_size=DIGEST_SIZE).digest()
-    )
-    if not sound:
-        log.info("ignoring the damaged or foreign cache %s", file)
-        return None
-    try:
-        return pickle.loads(payload)
-    except Exception:  # any failure to load means: no cache
-        log.info("ignoring the unreadable cache %s", file)
         return None
 
 

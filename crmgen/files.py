@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -29,9 +29,7 @@ def write_atomic_with(
         try:
             mode = path.stat().st_mode & 0o7777
         except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
+            mode = _default_mode()
     handle, temporary = tempfile.mkstemp(
         dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
     )
@@ -46,3 +44,45 @@ def write_atomic_with(
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
+
+
+def stage_if_changed(path: Path, pieces: Iterable[bytes]) -> Path | None:
+    """Write pieces to a new temporary file beside path, comparing them with
+    path's bytes on the way; the temporary file, to be renamed over path, or
+    None (and no file) when path holds exactly these bytes already.
+
+    Neither the new bytes nor the old are ever whole in memory. The caller
+    renames or removes the file; if writing fails, it is removed here.
+    """
+    with contextlib.ExitStack() as stack:
+        try:
+            old: BinaryIO | None = stack.enter_context(open(path, "rb"))
+        except OSError:
+            old = None
+        mode = os.fstat(old.fileno()).st_mode & 0o7777 if old else _default_mode()
+        handle, temporary = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+        )
+        try:
+            same = old is not None
+            with os.fdopen(handle, "wb") as stream:
+                for piece in pieces:
+                    stream.write(piece)
+                    if same and old is not None:
+                        same = old.read(len(piece)) == piece
+            if same and old is not None and old.read(1) == b"":
+                os.unlink(temporary)
+                return None
+            os.chmod(temporary, mode)
+            return Path(temporary)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+            raise
+
+
+def _default_mode() -> int:
+    """The permissions a new file gets under the process's umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
 from crmgen.build import MARKER, Staging, clean_leftovers, encoded
-from crmgen.files import write_atomic
+from crmgen.files import stage_if_changed
 from crmgen.fragments import Fragments
 from crmgen.gitfacts import GitFacts
 from crmgen.loader import Project
@@ -128,25 +129,34 @@ def write_in_place(
     history: GitFacts | None,
     fragments: Fragments | None = None,
 ) -> list[str]:
-    """Rewrite, each atomically, the files of the last build whose bytes change.
+    """Replace, each atomically, the files of the last build whose bytes change.
 
-    Everything is rendered before the first write, so a template error
-    leaves the site as it was.
+    Every file is streamed into a temporary file beside it and compared with
+    it on the way; the changed ones are renamed into place only once all are
+    written, so a template error leaves the site as it was.
     """
     env, site = work.env, work.site
-    files = {f"static/{name}": static_source(env, name) for name in STATIC_FILES}
+    streams: dict[str, Iterable[bytes]] = {
+        f"static/{name}": (static_source(env, name),) for name in STATIC_FILES
+    }
     for name, texts in summary_streams(env, site, history).items():
-        files[name] = b"".join(encoded(texts))
-    machine = machine_streams(site.project, fragments=fragments)
-    for name, pieces in machine.items():
-        files[name] = b"".join(pieces)
+        streams[name] = encoded(texts)
+    streams.update(machine_streams(site.project, fragments=fragments))
     for client in work.pending:
-        page = render_client_page(env, site, client).encode("utf-8")
-        files[page_name(client)] = page
-    for name, data in files.items():
-        if _differs(folder / name, data):
-            write_atomic(folder / name, data)
-    names = [*work.keys, *files]
+        streams[page_name(client)] = _page(env, site, client)
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for name, pieces in streams.items():
+            temporary = stage_if_changed(folder / name, pieces)
+            if temporary is not None:
+                staged.append((temporary, folder / name))
+    except BaseException:
+        for temporary, _ in staged:
+            os.unlink(temporary)
+        raise
+    for temporary, path in staged:
+        os.replace(temporary, path)
+    names = [*work.keys, *streams]
     current = set(names)
     for name in previous.files:
         if name not in current:
@@ -155,11 +165,6 @@ def write_in_place(
     return names
 
 
-def _differs(path: Path, data: bytes) -> bool:
-    """Whether the file at path does not hold exactly these bytes."""
-    try:
-        if path.stat().st_size != len(data):
-            return True
-        return path.read_bytes() != data
-    except OSError:
-        return True
+def _page(env: jinja2.Environment, site: Site, client: Client) -> Iterator[bytes]:
+    """A client page's bytes, rendered when first read."""
+    yield render_client_page(env, site, client).encode("utf-8")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from crmgen.files import stage_if_changed
 from crmgen.transaction import FileChangedError, commit, create_all, digest
 
 
@@ -60,3 +62,47 @@ def test_a_failed_update_undoes_the_whole_import(
     assert (tmp_path / "a.md").read_text() == "A"
     assert (tmp_path / "b.md").read_text() == "B"
     assert not (tmp_path / "clients/new.md").exists()
+
+
+@pytest.mark.parametrize(
+    ("old", "pieces", "changed"),
+    [
+        (b"abcdef", [b"abc", b"def"], False),
+        (b"abcdef", [b"abc", b"deg"], True),
+        (b"abcdef", [b"abc", b"de"], True),  # shorter
+        (b"abcdef", [b"abcdef", b"g"], True),  # longer
+        (None, [b"new"], True),  # no file yet
+        (b"", [], False),
+    ],
+)
+def test_stage_if_changed_stages_only_different_bytes(
+    tmp_path: Path, old: bytes | None, pieces: list[bytes], changed: bool
+) -> None:
+    path = tmp_path / "page.html"
+    if old is not None:
+        path.write_bytes(old)
+        path.chmod(0o640)
+    staged = stage_if_changed(path, iter(pieces))
+    if not changed:
+        assert staged is None
+        assert [p.name for p in tmp_path.iterdir()] == ["page.html"]
+        return
+    assert staged is not None and staged.parent == tmp_path
+    assert staged.read_bytes() == b"".join(pieces)
+    if old is not None:
+        assert path.read_bytes() == old  # untouched until the caller renames
+        assert staged.stat().st_mode & 0o777 == 0o640
+
+
+def test_stage_if_changed_leaves_nothing_when_the_pieces_fail(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_bytes(b"old")
+
+    def pieces() -> Iterator[bytes]:
+        yield b"ne"
+        raise RuntimeError("template error")
+
+    with pytest.raises(RuntimeError):
+        stage_if_changed(path, pieces())
+    assert [p.name for p in tmp_path.iterdir()] == ["page.html"]
+    assert path.read_bytes() == b"old"

@@ -2,9 +2,12 @@
 the rest.
 
 Worker processes are forked after the site is prepared, so they start with the
-project, its facts and the template environment already in memory; each
-renders a range of clients and writes the pages straight into the folder being
-built, so no page's bytes travel between processes or wait in memory.
+project, its facts and the template environment already in memory; each claims
+a range of clients at a time and writes their pages straight into the folder
+being built, so no page's bytes travel between processes or wait in memory.
+One core is left to this process, which renders the other pages of the site
+meanwhile and then claims ranges too: no more processes run than there are
+cores.
 """
 
 from __future__ import annotations
@@ -13,9 +16,11 @@ import gc
 import logging
 import multiprocessing
 import os
-from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing.process import BaseProcess
+from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import jinja2
 
@@ -28,20 +33,13 @@ log = logging.getLogger(__name__)
 PARALLEL_FROM = 400
 CHUNK = 200
 
-# What the forked workers render from: set just before the pool starts.
-_work: tuple[jinja2.Environment, Site, list[Client], Path] | None = None
+# What the forked workers render from: set just before they start.
+_work: PagePool | None = None
 
 
 def page_name(client: Client) -> str:
     """A client page's path in the site."""
     return f"clients/{client.id}.html"
-
-
-def _write_range(start: int, stop: int) -> int:
-    """A worker's share: write the pages of clients[start:stop]."""
-    assert _work is not None, "set before the workers were forked"
-    env, site, clients, folder = _work
-    return write_pages(env, site, clients[start:stop], folder)
 
 
 def write_pages(
@@ -55,52 +53,94 @@ def write_pages(
     return len(clients)
 
 
+def _work_in_worker() -> None:
+    """A worker's life: claim ranges until none is left; exit 1 on any error
+    (finish() renders that range again here, where the error is reported)."""
+    assert _work is not None, "set before the workers were forked"
+    try:
+        _work.claim_all()
+    except Exception as error:
+        log.debug("a page worker failed: %s", error)
+        os._exit(1)
+
+
 class PagePool:
-    """Client pages being written by workers (or later, serially, if few).
+    """Client pages being written by workers, then by this process too.
 
     Use as a context manager: the workers start on entry, this process is free
-    for other pages meanwhile, and finish() waits until every page is written.
+    for other pages meanwhile, and finish() joins in, then waits until every
+    page is written.
     """
 
     def __init__(
         self, env: jinja2.Environment, site: Site, clients: list[Client], folder: Path
     ):
         self.env, self.site, self.clients, self.folder = env, site, clients, folder
-        self.pool: ProcessPoolExecutor | None = None
-        self.jobs: list[Future[int]] = []
+        self.ranges = (len(clients) + CHUNK - 1) // CHUNK
+        self.workers: list[BaseProcess] = []
+        self.claimed: Synchronized[int] | None = None
+        self.done: Any = None  # a shared array of flags, one per range
 
     def __enter__(self) -> PagePool:
-        workers = min(os.cpu_count() or 1, len(self.clients) // CHUNK)
-        if len(self.clients) < PARALLEL_FROM or workers < 2:
+        cores = os.cpu_count() or 1
+        workers = min(cores - 1, self.ranges - 1)
+        if len(self.clients) < PARALLEL_FROM or workers < 1:
             return self
         if "fork" not in multiprocessing.get_all_start_methods():
             return self
         global _work
-        _work = (self.env, self.site, self.clients, self.folder)
+        _work = self
         gc.freeze()  # keep the collector from touching (and copying) shared pages
+        context = multiprocessing.get_context("fork")
         try:
-            context = multiprocessing.get_context("fork")
-            self.pool = ProcessPoolExecutor(workers, mp_context=context)
-            self.jobs = [
-                self.pool.submit(_write_range, start, start + CHUNK)
-                for start in range(0, len(self.clients), CHUNK)
-            ]
+            self.claimed = context.Value("l", 0)
+            self.done = context.RawArray("b", self.ranges)
+            for _ in range(workers):
+                worker = context.Process(target=_work_in_worker, daemon=True)
+                worker.start()
+                self.workers.append(worker)
         except (OSError, RuntimeError) as error:
             log.info("rendering in one process: %s", error)
-            self.pool = None
+            self._stop()
         return self
 
-    def finish(self) -> None:
-        """Wait until every client's page is written."""
-        if self.pool is not None:
-            try:
-                for job in self.jobs:
-                    job.result()
+    def claim_all(self) -> None:
+        """Render range after range, each claimed so that no other process does."""
+        assert self.claimed is not None
+        while True:
+            with self.claimed.get_lock():
+                index = self.claimed.value
+                self.claimed.value = index + 1
+            if index >= self.ranges:
                 return
-            except Exception as error:  # e.g. a template error that did not pickle
-                log.info("rendering again in one process: %s", error)
-        # Serially, a failing page raises its own error here, with its details.
-        write_pages(self.env, self.site, self.clients, self.folder)
+            self._write_range(index)
+
+    def _write_range(self, index: int) -> None:
+        clients = self.clients[index * CHUNK : (index + 1) * CHUNK]
+        write_pages(self.env, self.site, clients, self.folder)
+        if self.done is not None:
+            self.done[index] = 1
+
+    def finish(self) -> None:
+        """Write the pages no worker has claimed, then wait for the workers."""
+        if not self.workers:
+            write_pages(self.env, self.site, self.clients, self.folder)
+            return
+        self.claim_all()
+        for worker in self.workers:
+            worker.join()
+        # A worker that failed left its range undone: rendering it here raises
+        # the error with its details, or writes the pages if it was passing.
+        for index in range(self.ranges):
+            if not self.done[index]:
+                self._write_range(index)
+
+    def _stop(self) -> None:
+        for worker in self.workers:
+            if worker.is_alive():
+                worker.terminate()
+            worker.join()
+        self.workers = []
 
     def __exit__(
         self,
@@ -109,7 +149,6 @@ class PagePool:
         trace: TracebackType | None,
     ) -> None:
         global _work
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
+        self._stop()
         _work = None
         gc.unfreeze()

@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import jinja2
 import pytest
 from conftest import ProjectDir
 
 from crmgen import pages
 from crmgen.loader import load_project
+from crmgen.model import Client
 from crmgen.render import environment
-from crmgen.site import prepare
+from crmgen.site import Site, prepare
 
 CLIENT = """\
     ---
@@ -46,8 +48,38 @@ def test_pages_from_workers_equal_pages_written_here(
     monkeypatch.setattr(pages, "PARALLEL_FROM", 2)
     monkeypatch.setattr(pages, "CHUNK", 2)
     with pages.PagePool(env, site, clients, tmp_path / "workers") as pool:
-        assert pool.pool is not None, "the workers did not start"
+        assert pool.workers, "the workers did not start"
         pool.finish()
     here = _pages(tmp_path / "here")
     assert _pages(tmp_path / "workers") == here
     assert len(here) == 7 and b"Client 7" in here["client-7.html"]
+
+
+def test_a_page_that_fails_in_any_process_fails_the_pool(
+    project: ProjectDir, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    for n in range(1, 8):
+        project.client(f"client-{n}", CLIENT.format(n=n))
+    loaded = load_project(project.root, dt.date(2027, 1, 15), cache=False)
+    env = environment(project.root)
+    site = prepare(env, loaded)
+    render = pages.render_client_page
+
+    def failing(env: jinja2.Environment, site: Site, client: Client) -> str:
+        if client.id == "client-6":
+            raise ValueError("no page for client-6")
+        return render(env, site, client)
+
+    monkeypatch.setattr(pages, "render_client_page", failing)
+    monkeypatch.setattr(pages, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(pages, "CHUNK", 2)
+    with (
+        pytest.raises(ValueError, match="client-6"),
+        pages.PagePool(env, site, list(loaded.clients), tmp_path) as pool,
+    ):
+        workers = list(pool.workers)
+        assert workers, "the workers did not start"
+        pool.finish()
+    assert not any(worker.is_alive() for worker in workers)
+    written = {p.name for p in (tmp_path / "clients").iterdir()}
+    assert "client-6.html" not in written

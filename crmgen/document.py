@@ -122,18 +122,28 @@ def document_text(
 
 
 def site_document(
-    project: Project, line_of: Callable[[Client], bytes] | None = None
+    project: Project,
+    line_of: Callable[[Client], bytes] | None = None,
+    placed: Callable[[Client, int, int], None] | None = None,
 ) -> Iterator[bytes]:
     """The site's data.json, piece by piece: the same document with each client
     on one line, several times faster to write, and a diff of two builds names
-    clients; line_of may serve each client's line from a cache."""
+    clients; line_of may serve each client's line from a cache, and placed
+    is told where each line lands in the file (client, offset, length)."""
     frame = json.dumps(_frame(project), indent=2, ensure_ascii=False)
     head, tail = frame.split(_PLACEHOLDER, 1)
-    yield head.encode() + b'\n  "clients": ['
+    piece = head.encode() + b'\n  "clients": ['
+    yield piece
+    offset = len(piece)
     separator = b"\n    "
     for client in project.clients:
+        line = line_of(client) if line_of is not None else client_line(client, project)
         yield separator
-        yield line_of(client) if line_of is not None else client_line(client, project)
+        yield line
+        offset += len(separator)
+        if placed is not None:
+            placed(client, offset, len(line))
+        offset += len(line)
         separator = b",\n    "
     yield (b"\n  ]" if project.clients else b"]") + b",\n" + tail.encode() + b"\n"
 

@@ -47,9 +47,17 @@ class Fragments:
             self.used[key] = piece
         return piece
 
+    def kept(self, key: bytes) -> bytes | None:
+        """The last build's piece for key, if it kept one."""
+        return self.old.get(key)
+
+    def put(self, key: bytes, piece: bytes) -> None:
+        """Keep this piece for the next build."""
+        self.used[key] = piece
+
     def save(self) -> None:
         """Keep the pieces this build used (and no others) for the next one."""
-        if self.file is None or self.used.keys() == self.old.keys():
+        if self.file is None or self.used == self.old:
             return
         try:
             write_sealed(self.file, MAGIC, (self.key, self.used))

@@ -44,7 +44,8 @@ class Plan:
     """What a build must render: the client pages whose key changed.
 
     keys: every client page's key; reused: the last build's file of each
-    page whose key is unchanged; pending: the clients to render.
+    page whose key is unchanged; pending: the clients to render; old_data:
+    the last build's data.json if it is untouched, to take lines from.
     """
 
     env: jinja2.Environment
@@ -52,6 +53,7 @@ class Plan:
     keys: dict[str, bytes]
     reused: dict[str, Path]
     pending: list[Client]
+    old_data: Path | None = None
 
 
 def plan(project: Project, previous: Record | None) -> Plan:
@@ -70,7 +72,8 @@ def plan(project: Project, previous: Record | None) -> Plan:
             pending.append(client)
         else:
             reused[name] = old
-    return Plan(env, site, keys, reused, pending)
+    old_data = previous.untouched("data.json") if previous else None
+    return Plan(env, site, keys, reused, pending, old_data)
 
 
 def write_site(
@@ -114,7 +117,9 @@ def write_staged(
         for name, texts in summary_streams(env, site, history).items():
             names.append(name)
             staging.write_pieces(name, encoded(texts))
-        machine = machine_streams(site.project, fragments=fragments)
+        machine = machine_streams(
+            site.project, fragments=fragments, old_data=work.old_data
+        )
         for name, pieces in machine.items():
             names.append(name)
             staging.write_pieces(name, pieces)
@@ -141,7 +146,9 @@ def write_in_place(
     }
     for name, texts in summary_streams(env, site, history).items():
         streams[name] = encoded(texts)
-    streams.update(machine_streams(site.project, fragments=fragments))
+    streams.update(
+        machine_streams(site.project, fragments=fragments, old_data=work.old_data)
+    )
     for client in work.pending:
         streams[page_name(client)] = _page(env, site, client)
     staged: list[tuple[Path, Path]] = []

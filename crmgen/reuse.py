@@ -75,17 +75,24 @@ class Record:
                 return False
         return True
 
+    def untouched(self, relative: str) -> Path | None:
+        """The last build's file, if it is still the one the build wrote."""
+        found = self.files.get(relative)
+        if found is None:
+            return None
+        path = Path(self.output) / relative
+        try:
+            unchanged = _file_stamp(os.stat(path)) == found[0]
+        except OSError:
+            return None
+        return path if unchanged else None
+
     def reusable(self, relative: str, key: bytes) -> Path | None:
         """The old file to link for a page whose key is unchanged, if any."""
         found = self.files.get(relative)
         if not key or found is None or found[1] != key:
             return None
-        path = Path(self.output) / relative
-        try:  # a page changed by hand since is not reused
-            unchanged = _file_stamp(os.stat(path)) == found[0]
-        except OSError:
-            return None
-        return path if unchanged else None
+        return self.untouched(relative)  # a page changed by hand is not reused
 
 
 def _file_stamp(status: os.stat_result) -> FileStamp:

@@ -7,9 +7,12 @@ incremental build re-render only what changed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import struct
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -56,6 +59,10 @@ SHOWN_ELSEWHERE = frozenset(
         "lost_reason",
     }
 )
+
+
+# Where a client's line lies in data.json: its offset and length in bytes.
+LINE_PLACE = struct.Struct("<QQ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,35 +235,61 @@ def machine_streams(
     project: Project,
     line_of: Callable[[Client], bytes] | None = None,
     fragments: Fragments | None = None,
+    old_data: Path | None = None,
 ) -> dict[str, Iterable[bytes]]:
     """data.json (the `export json` document, a line per client) and the
     follow-up calendars, each as pieces to write in turn; line_of may serve
-    each client's line from a cache, and fragments keeps lines and events
-    between builds."""
+    each client's line from a cache. fragments keeps calendar events between
+    builds, and where each client's line lies in data.json: with old_data,
+    the last build's data.json untouched since, unchanged lines come from it."""
+    data: Iterable[bytes]
     if fragments is not None and line_of is None:
-        line_of = _kept_lines(project, fragments)
-    files: dict[str, Iterable[bytes]] = {"data.json": site_document(project, line_of)}
+        data = _data_reusing(project, fragments, old_data)
+    else:
+        data = site_document(project, line_of)
+    files: dict[str, Iterable[bytes]] = {"data.json": data}
     title, today = project.config.title, project.today
     memo = fragments.get if fragments is not None else None
     made = calendars(project.clients, title, today, memo)
-    for name, data in made.items():
-        files[name] = (data,)
+    for name, calendar in made.items():
+        files[name] = (calendar,)
     return files
 
 
-def _kept_lines(project: Project, fragments: Fragments) -> Callable[[Client], bytes]:
-    """Each client's data.json line from fragments, by its file (path and
-    bytes: the line shows both) and today."""
+def _data_reusing(
+    project: Project, fragments: Fragments, old_data: Path | None
+) -> Iterator[bytes]:
+    """site_document, each client's line read from the last build's data.json
+    where it lies unchanged: by its file (path and bytes: the line shows both)
+    and today. The places of this build's lines are kept for the next."""
     day = project.today.isoformat().encode()
+    keys = {
+        client.path: b"json at\0%s\0%s\0%s" % (client.path.encode(), digest, day)
+        for client in project.clients
+        if (digest := project.digests.get(client.path)) is not None
+    }
+    with contextlib.ExitStack() as stack:
+        old = stack.enter_context(open(old_data, "rb")) if old_data else None
 
-    def line_of(client: Client) -> bytes:
-        digest = project.digests.get(client.path)
-        if digest is None:  # not read from disk (--as-of): nothing to key it by
+        def line_of(client: Client) -> bytes:
+            key = keys.get(client.path)
+            where = fragments.kept(key) if key is not None and old else None
+            if old is not None and where is not None and len(where) == LINE_PLACE.size:
+                offset, length = LINE_PLACE.unpack(where)
+                old.seek(offset)
+                line = old.read(length)
+                # The file is the one the last build wrote (its stamp says so);
+                # a line that is not a JSON object all the same is not used.
+                if len(line) == length and line[:1] == b"{" and line[-1:] == b"}":
+                    return line
             return client_line(client, project)
-        key = b"json\0%s\0%s\0%s" % (client.path.encode(), digest, day)
-        return fragments.get(key, lambda: client_line(client, project))
 
-    return line_of
+        def placed(client: Client, offset: int, length: int) -> None:
+            key = keys.get(client.path)
+            if key is not None:
+                fragments.put(key, LINE_PLACE.pack(offset, length))
+
+        yield from site_document(project, line_of, placed)
 
 
 def machine_files(

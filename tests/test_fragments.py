@@ -4,6 +4,7 @@ crmgen and configuration: a damaged, partial or foreign file is ignored."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import pickle
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from conftest import ProjectDir
 
 from crmgen import fragments
 from crmgen.cache import CACHE_DIR, DIGEST_SIZE
+from crmgen.site import LINE_PLACE
 
 TODAY = "2027-01-15"
 OLD = 1_600_000_000
@@ -69,8 +71,34 @@ def test_a_build_keeps_each_clients_line_and_event(built: ProjectDir) -> None:
         store(built).read_bytes()[len(fragments.MAGIC) + DIGEST_SIZE :]
     )
     kinds = sorted(piece.split(b"\0", 1)[0] for piece in pieces)
-    assert kinds == [b"ics", b"ics", b"json", b"json"]
-    assert any(b'"name": "Acme"' in value for value in pieces.values())
+    assert kinds == [b"ics", b"ics", b"json at", b"json at"]
+    # A client's line is kept as its place in the site's data.json.
+    data = (built.root / "site" / "data.json").read_bytes()
+    lines = []
+    for key, value in pieces.items():
+        if key.startswith(b"json at\0"):
+            offset, length = LINE_PLACE.unpack(value)
+            lines.append(json.loads(data[offset : offset + length])["name"])
+    assert sorted(lines) == ["Acme", "Birch"]
+
+
+def test_lines_come_from_the_last_data_json_only_while_it_is_untouched(
+    built: ProjectDir,
+) -> None:
+    data = built.root / "site" / "data.json"
+    # Edited by hand: same length, so only its stamp tells.
+    data.write_bytes(data.read_bytes().replace(b'"Birch"', b'"Bxrch"'))
+    files = rebuild(built)
+    assert b'"Bxrch"' not in files["data.json"]
+    assert b'"Birch"' in files["data.json"]
+    # With its stamp put back, the edit passes for the last build's file: the
+    # line that shows it proves the lines are read from there.
+    site_data = data.read_bytes()
+    stamp = data.stat()
+    data.write_bytes(site_data.replace(b'"Birch"', b'"Bxrch"'))
+    os.utime(data, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    files = rebuild(built)
+    assert b'"Bxrch"' in files["data.json"]
 
 
 @pytest.mark.parametrize(

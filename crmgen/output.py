@@ -56,9 +56,10 @@ class Plan:
     old_data: Path | None = None
 
 
-def plan(project: Project, previous: Record | None) -> Plan:
-    """Derive the site and sort its client pages into reused and to render."""
-    env = environment(project.root)
+def plan(project: Project, previous: Record | None, compiled: bool = False) -> Plan:
+    """Derive the site and sort its client pages into reused and to render;
+    compiled: keep compiled templates in the project's cache."""
+    env = environment(project.root, compiled)
     site = prepare(env, project)
     context = page_context(site, templates_digest(project.root))
     keys: dict[str, bytes] = {}
@@ -87,7 +88,7 @@ def write_site(
     fragments: the pieces kept between builds, if any."""
     if previous is not None and previous.output != str(folder):
         previous = None
-    work = plan(project, previous)
+    work = plan(project, previous, compiled=fragments is not None)
     few = len(work.pending) <= IN_PLACE_SHARE * len(project.clients)
     if previous is not None and few and (folder / MARKER).is_file():
         names = write_in_place(work, folder, previous, history, fragments)

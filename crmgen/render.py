@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 
 from crmgen.board import Card
 from crmgen.bundled import TEMPLATES_DIR, default_templates
+from crmgen.bytecode import BytecodeCache
 from crmgen.derive import Facts
 from crmgen.followups import Row
 from crmgen.markdown import to_html
@@ -134,8 +135,9 @@ def script_json(value: Any) -> Markup:
     return Markup(text)
 
 
-def environment(root: Path) -> jinja2.Environment:
-    """The environment for a project: its templates first, then the bundled ones."""
+def environment(root: Path, compiled: bool = False) -> jinja2.Environment:
+    """The environment for a project: its templates first, then the bundled ones;
+    compiled: keep compiled templates in the project's cache (crmgen.bytecode)."""
     loader = jinja2.ChoiceLoader(
         [
             jinja2.FileSystemLoader(root / TEMPLATES_DIR),
@@ -152,6 +154,7 @@ def environment(root: Path) -> jinja2.Environment:
         # A template edit makes a new environment (see live.py), so checking
         # every template's file on each page would only cost a stat call.
         auto_reload=False,
+        bytecode_cache=BytecodeCache(root) if compiled else None,
     )
     env.filters.update(
         money=money,

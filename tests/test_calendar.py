@@ -6,6 +6,9 @@ import datetime as dt
 
 import icalendar
 from conftest import ProjectDir
+from hypothesis import given
+from hypothesis import strategies as st
+from icalendar.parser import content_line
 from siteproject import TODAY, write_project
 
 from crmgen.calendar import calendars, owner_files
@@ -60,3 +63,22 @@ def test_owner_file_names_stay_unique() -> None:
         "ann-b": "followups-ann-b-2.ics",
         "日本": "followups-owner.ics",
     }
+
+
+def test_quick_folding_is_in_effect_and_folds_as_icalendar_does() -> None:
+    quick = vars(content_line)["_foldline"]
+    original = quick.original
+    assert original is icalendar.parser.string._foldline
+    # Lines around the limit in characters and in UTF-8 bytes, with escapes
+    # at the boundary that icalendar keeps together.
+    for text in ("a", "é", "€", "😀", "\\", "ab\\,", "x^"):
+        for count in range(1, 100):
+            line = text * count
+            assert quick(line) == original(line), repr(line)
+            assert quick(line, 20, "\r\n\t") == original(line, 20, "\r\n\t")
+
+
+@given(st.text(alphabet=st.characters(exclude_characters="\n"), max_size=200))
+def test_quick_folding_equals_icalendar_on_any_line(line: str) -> None:
+    quick = vars(content_line)["_foldline"]
+    assert quick(line) == quick.original(line)

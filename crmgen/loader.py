@@ -265,5 +265,7 @@ def read_checked(
 ) -> tuple[dict[str, Parsed], dict[str, bytes]]:
     """Read, parse (through the cache) and check the wanted files; paths are all
     the project's client files. Also returns each file's content digest."""
-    parsed, digests = read_clients(root, wanted, paths, config, cache)
-    return {path: checked(got, config, today) for path, got in parsed.items()}, digests
+    parsed, digests = read_clients(
+        root, wanted, paths, config, cache, lambda got: checked(got, config, today)
+    )
+    return parsed, digests

@@ -28,26 +28,39 @@ Parsed = Entry | Problem
 
 def parse_files(root: Path, paths: list[str], config: Config) -> dict[str, Parsed]:
     """Read and parse the files at these root-relative paths."""
+    return dict(parsed_files(root, paths, config))
+
+
+def parsed_files(
+    root: Path, paths: list[str], config: Config
+) -> Iterator[tuple[str, Parsed]]:
+    """Read and parse the files at these root-relative paths, yielding each
+    file's result in path order as soon as its share is done: the caller can
+    take in the first results while workers parse the rest."""
     workers = min(os.cpu_count() or 1, len(paths) // CHUNK + 1)
     if len(paths) < PARALLEL_FROM or workers < 2:
-        return dict(_parse_chunk(str(root), paths, config))
+        yield from _parse_chunk(str(root), paths, config)
+        return
     chunks = [paths[start : start + CHUNK] for start in range(0, len(paths), CHUNK)]
     # Imported here: it loads multiprocessing, which most runs never need.
     from concurrent.futures import ProcessPoolExecutor
 
-    results: dict[str, Parsed] = {}
     try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            jobs = [
-                pool.submit(_parse_list, str(root), chunk, config) for chunk in chunks
-            ]
-            for job in jobs:
-                results.update(job.result())
+        pool = ProcessPoolExecutor(max_workers=workers)
+        jobs = [pool.submit(_parse_list, str(root), chunk, config) for chunk in chunks]
     except (OSError, RuntimeError) as error:  # no processes here: do it serially
         log.info("parsing in one process: %s", error)
-        return dict(_parse_chunk(str(root), paths, config))
+        yield from _parse_chunk(str(root), paths, config)
+        return
+    with pool:
+        for chunk, job in zip(chunks, jobs, strict=True):
+            try:
+                done = job.result()
+            except (OSError, RuntimeError) as error:  # e.g. a worker was killed
+                log.info("parsing a share in this process: %s", error)
+                done = list(_parse_chunk(str(root), chunk, config))
+            yield from done
     log.debug("parsed %d files in %d processes", len(paths), workers)
-    return results
 
 
 def _parse_list(

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from crmgen.cache import ClientCache, Entry, digest_of, gc_paused, now_ns, stamp_of
 from crmgen.config import Config
 from crmgen.model import Client, Problem
-from crmgen.pool import parse_files
+from crmgen.pool import Parsed, parse_files, parsed_files
 
 log = logging.getLogger(__name__)
 
@@ -19,28 +20,41 @@ Result = tuple[Client | None, list[Problem]]
 
 
 def read_clients(
-    root: Path, paths: list[str], existing: list[str], config: Config, cache: bool
+    root: Path,
+    paths: list[str],
+    existing: list[str],
+    config: Config,
+    cache: bool,
+    then: Callable[[Result], Result] | None = None,
 ) -> tuple[dict[str, Result], dict[str, bytes]]:
     """Parse results and content digests for paths (unreadable files have no
-    digest); existing is every client file, for pruning the cache."""
+    digest); existing is every client file, for pruning the cache. then, if
+    given, is applied to each result as soon as it is read, while worker
+    processes may still be parsing other files."""
     store = ClientCache.open(root, config) if cache else ClientCache.disabled(config)
+    made: dict[str, Result] = {}
+    digests: dict[str, bytes] = {}
+
+    def take(path: str, found: Parsed) -> None:
+        if isinstance(found, Problem):
+            result: Result = (None, [found])
+        else:
+            result = _result(found, root, path, config)
+            digests[path] = found.digest
+        made[path] = then(result) if then is not None else result
+
     with gc_paused():
         entries, stale = _from_cache(store, root, paths)
-        fresh = parse_files(root, stale, config)
-        results: dict[str, Result] = {}
-        digests: dict[str, bytes] = {}
-        for path in paths:
-            found = entries.get(path) or fresh[path]
-            if isinstance(found, Problem):
-                results[path] = (None, [found])
-                continue
-            if path not in entries:
+        for path, found in parsed_files(root, stale, config):
+            if not isinstance(found, Problem):
                 store.put(path, found)
-            results[path] = _result(found, root, path, config)
-            digests[path] = found.digest
+            take(path, found)
+        for path, entry in entries.items():
+            take(path, entry)
     log.debug("%d files from the cache, %d parsed", len(entries), len(stale))
     store.save(existing)
-    return results, digests
+    results = {path: made[path] for path in paths}
+    return results, {path: digests[path] for path in paths if path in digests}
 
 
 def _from_cache(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from conftest import ProjectDir
 
@@ -45,3 +47,30 @@ def test_parallel_parse_equals_serial(
     client, problems = entry.result()
     assert client is not None and client.name == "Client 3"
     assert [p.code for p in problems] == ["unknown-stage"]
+
+
+_parse_list = pool._parse_list
+
+
+def _dying_on_client_3(root: str, chunk: list[str], config: Config) -> object:
+    """A worker's share that kills its worker at client 3 (module level: a
+    pool pickles the function it runs by name)."""
+    if "clients/client-3.md" in chunk:
+        os._exit(1)  # the worker process dies: the pool breaks
+    return _parse_list(root, chunk, config)
+
+
+def test_a_share_whose_worker_fails_is_parsed_here(
+    project: ProjectDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = []
+    for n in range(1, 8):
+        project.client(f"client-{n}", CLIENT.format(n=n, stage="lead"))
+        paths.append(f"clients/client-{n}.md")
+    serial = pool.parse_files(project.root, paths, Config())
+    monkeypatch.setattr(pool, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(pool, "CHUNK", 2)
+    monkeypatch.setattr(pool, "_parse_list", _dying_on_client_3)
+    streamed = list(pool.parsed_files(project.root, paths, Config()))
+    assert [path for path, _ in streamed] == paths
+    assert dict(streamed) == serial

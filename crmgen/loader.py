@@ -172,7 +172,10 @@ def checked(parsed: Parsed, config: Config, today: dt.date) -> Parsed:
     if client is None:
         return None, problems
     problems = problems + check_client(client, config, today)
-    return replace(client, problems=tuple(sorted(problems))), problems
+    ordered = tuple(sorted(problems))
+    if ordered == client.problems:  # most clients: none, as parsed
+        return client, problems
+    return replace(client, problems=ordered), problems
 
 
 def resolve_today(config: Config, today: dt.date | None) -> dt.date:

@@ -12,15 +12,17 @@ import contextlib
 import datetime as dt
 import hashlib
 import logging
+import os
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from crmgen.build import check_output, output_folder
+from crmgen.build import check_output, encoded, output_folder
 from crmgen.config import load_config
 from crmgen.derive import facts
-from crmgen.document import client_line
-from crmgen.files import write_atomic
+from crmgen.document import client_line, site_document
+from crmgen.files import stage_if_changed, write_atomic
 from crmgen.gitfacts import HistoryCache
 from crmgen.loader import (
     Parsed,
@@ -38,10 +40,10 @@ from crmgen.render import environment, static_source
 from crmgen.reuse import page_context, read_record
 from crmgen.site import (
     STATIC_FILES,
-    machine_files,
+    machine_streams,
     prepare,
     render_client_page,
-    render_summary_pages,
+    summary_streams,
 )
 from crmgen.watch import Changes
 from crmgen.words import plural
@@ -75,7 +77,6 @@ class LiveSite:
         self.config, self.config_problems = load_config(root)
         self.day = resolve_today(self.config, today)
         self.parsed: dict[str, Parsed] = {}
-        self.lines: dict[str, tuple[Parsed, bytes]] = {}
         self._reparse_all()
         self.env = environment(root)
         self.project = self._assemble()
@@ -83,8 +84,14 @@ class LiveSite:
         check_output(self.folder, root)
         self.site = prepare(self.env, self.project)
         self.context = page_context(self.site, "")
-        # Each file of the site on disk, by the digest of its bytes.
+        # Each file of the site on disk, by the digest of its bytes (empty for
+        # the big files, which are compared with the disk as they are written).
         self.digests: dict[str, bytes] = {}
+        # Where each client's line lies in data.json, while the file's stamp
+        # is data_stamp; with the parse the line was made from.
+        self.places: dict[str, tuple[Parsed, int, int]] = {}
+        self.pending_places: dict[str, tuple[Parsed, int, int]] | None = None
+        self.data_stamp: tuple[int, int, int] | None = None
         self._first_build()
 
     def _first_build(self) -> None:
@@ -186,26 +193,70 @@ class LiveSite:
         files = {
             f"static/{name}": static_source(self.env, name) for name in STATIC_FILES
         }
-        pages = render_summary_pages(self.env, site, self.history.facts(project))
-        for name, text in pages.items():
-            files[name] = text.encode("utf-8")
-        files.update(machine_files(project, self._client_line))
         for client in project.clients:
             name = page_name(client)
             if changed is None or client.path in changed or name not in self.digests:
                 files[name] = render_client_page(self.env, site, client).encode()
+        # The big files are streamed, each compared with the file on disk as it
+        # is written, so that none is ever whole in memory.
+        history = self.history.facts(project)
+        streams: dict[str, Iterable[bytes]] = {
+            name: encoded(texts)
+            for name, texts in summary_streams(self.env, site, history).items()
+        }
+        streams.update(machine_streams(project))
+        streams["data.json"] = self._data_json(project)  # in place of the plain one
         kept = {page_name(client) for client in project.clients}
-        return self._write(files), self._remove_stale(kept | files.keys())
+        written = self._write(files) + self._write_streams(streams)
+        return written, self._remove_stale(kept | files.keys() | streams.keys())
 
-    def _client_line(self, client: Client) -> bytes:
-        """A client's data.json line, kept while its file's parse is unchanged."""
-        parsed = self.parsed[client.path]
-        cached = self.lines.get(client.path)
-        if cached is not None and cached[0] is parsed:
-            return cached[1]
-        text = client_line(client, self.project)
-        self.lines[client.path] = (parsed, text)
-        return text
+    def _data_json(self, project: Project) -> Iterator[bytes]:
+        """data.json, each unchanged client's line read from the one on disk
+        while that is the file last written here (its stamp tells)."""
+        path = self.folder / "data.json"
+        places: dict[str, tuple[Parsed, int, int]] = {}
+        with contextlib.ExitStack() as stack:
+            old = None
+            if self.data_stamp is not None and _stamp(path) == self.data_stamp:
+                old = stack.enter_context(open(path, "rb"))
+
+            def line_of(client: Client) -> bytes:
+                place = self.places.get(client.path)
+                if old is not None and place is not None:
+                    parsed, offset, length = place
+                    if parsed is self.parsed[client.path]:
+                        old.seek(offset)
+                        line = old.read(length)
+                        if len(line) == length and line[:1] + line[-1:] == b"{}":
+                            return line
+                return client_line(client, project)
+
+            def placed(client: Client, offset: int, length: int) -> None:
+                places[client.path] = (self.parsed[client.path], offset, length)
+
+            yield from site_document(project, line_of, placed)
+        self.pending_places = places
+
+    def _write_streams(self, streams: dict[str, Iterable[bytes]]) -> int:
+        """Write the streamed files whose bytes differ, all renamed in at the end."""
+        staged: list[tuple[Path, Path]] = []
+        self.pending_places = None
+        try:
+            for name, pieces in streams.items():
+                temporary = stage_if_changed(self.folder / name, pieces)
+                self.digests[name] = b""  # a file of the site, known by name
+                if temporary is not None:
+                    staged.append((temporary, self.folder / name))
+        except BaseException:
+            for temporary, _ in staged:
+                temporary.unlink()
+            raise
+        for temporary, path in staged:
+            os.replace(temporary, path)
+        if self.pending_places is not None:
+            self.places, self.pending_places = self.pending_places, None
+            self.data_stamp = _stamp(self.folder / "data.json")
+        return len(staged)
 
     def _write(self, files: dict[str, bytes]) -> int:
         """Write the files whose bytes differ from the ones on disk."""
@@ -230,6 +281,15 @@ class LiveSite:
 
 def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """What tells a file apart from one written since: size, mtime and inode."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_size, status.st_mtime_ns, status.st_ino
 
 
 def describe(rebuilt: Rebuilt, changes: Changes) -> str:

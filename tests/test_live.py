@@ -4,6 +4,8 @@ and the page being edited is written before anything else."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -55,13 +57,45 @@ def test_the_edited_page_is_written_first_and_the_site_is_a_fresh_builds(
         written.append(str(path.relative_to(site.folder)))
         atomic(path, data)
 
+    stage = live_module.stage_if_changed
+
+    def spy_stream(path: Path, pieces: Iterable[bytes]) -> Path | None:
+        staged = stage(path, pieces)
+        if staged is not None:
+            written.append(str(path.relative_to(site.folder)))
+        return staged
+
     monkeypatch.setattr(live_module, "write_atomic", spy)
+    monkeypatch.setattr(live_module, "stage_if_changed", spy_stream)
     changed = _append(project, "acme-tools", "\nA new line of notes.\n")
     rebuilt = site.update(Changes(clients={changed}))
     assert written[0] == "clients/acme-tools.html"
     assert "clients/beta-cafes.html" not in written
     assert rebuilt.written == len(written)
+    assert "data.json" in written  # the client's line shows the new notes
     assert _files(site.folder) == _fresh_build(project, tmp_path / "fresh")
+
+
+def test_data_json_lines_come_from_the_file_while_it_is_the_one_written(
+    site: LiveSite, project: ProjectDir, tmp_path: Path
+) -> None:
+    data = site.folder / "data.json"
+    changed = _append(project, "acme-tools", "\nFirst.\n")
+    site.update(Changes(clients={changed}))
+    # Touched by hand: every line is made again, none is read from it.
+    data.write_bytes(data.read_bytes().replace(b'"Beta', b'"Bxta'))
+    changed = _append(project, "acme-tools", "\nSecond.\n")
+    site.update(Changes(clients={changed}))
+    assert b'"Bxta' not in data.read_bytes()
+    assert _files(site.folder) == _fresh_build(project, tmp_path / "fresh")
+    # With its stamp put back, a hand edit passes for the file written last:
+    # the line that shows it proves unchanged lines are read from the file.
+    status = data.stat()
+    data.write_bytes(data.read_bytes().replace(b'"Beta', b'"Bxta'))
+    os.utime(data, ns=(status.st_atime_ns, status.st_mtime_ns))
+    changed = _append(project, "acme-tools", "\nThird.\n")
+    site.update(Changes(clients={changed}))
+    assert b'"Bxta' in data.read_bytes()
 
 
 def test_an_edit_that_changes_every_page_rewrites_them_all(

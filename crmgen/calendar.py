@@ -26,7 +26,7 @@ def _quick_folding(fold: Callable[..., str]) -> Callable[..., str]:
     cost. A line folds only once it reaches the limit in UTF-8 bytes."""
 
     def folded(line: str, limit: int = 75, fold_sep: str = "\r\n ") -> str:
-        if len(line) < limit // 4 or len(line.encode()) < limit:
+        if len(line.encode()) < limit:
             return line
         return fold(line, limit, fold_sep)
 

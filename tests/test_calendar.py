@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import icalendar
+import pytest
 from conftest import ProjectDir
 from hypothesis import given
 from hypothesis import strategies as st
@@ -81,4 +82,10 @@ def test_quick_folding_is_in_effect_and_folds_as_icalendar_does() -> None:
 @given(st.text(alphabet=st.characters(exclude_characters="\n"), max_size=200))
 def test_quick_folding_equals_icalendar_on_any_line(line: str) -> None:
     quick = vars(content_line)["_foldline"]
-    assert quick(line) == quick.original(line)
+    try:
+        expected = quick.original(line)
+    except UnicodeEncodeError:  # a lone surrogate: both refuse it
+        with pytest.raises(UnicodeEncodeError):
+            quick(line)
+        return
+    assert quick(line) == expected

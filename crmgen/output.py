@@ -10,10 +10,12 @@ pages hard-linked) and swapped in whole (see crmgen.build.Staging).
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import jinja2
 
@@ -37,6 +39,9 @@ from crmgen.site import (
 
 # In place when at most this share of the client pages must be rendered.
 IN_PLACE_SHARE = 0.05
+# Updating in place, these pages are rendered in a second process: they need
+# nothing kept for the next build, and together take as long as the rest.
+APART = ("followups.html", "reports.html", "problems.html", "weekly.html")
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,17 +157,7 @@ def write_in_place(
     )
     for client in work.pending:
         streams[page_name(client)] = _page(env, site, client)
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for name, pieces in streams.items():
-            temporary = stage_if_changed(folder / name, pieces)
-            if temporary is not None:
-                staged.append((temporary, folder / name))
-    except BaseException:
-        for temporary, _ in staged:
-            os.unlink(temporary)
-        raise
-    for temporary, path in staged:
+    for temporary, path in _stage_beside(folder, streams, APART):
         os.replace(temporary, path)
     names = [*work.keys, *streams]
     current = set(names)
@@ -171,6 +166,86 @@ def write_in_place(
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(folder / name)
     return names
+
+
+Staged = list[tuple[Path, Path]]
+"""Temporary files written beside the files they are to replace."""
+
+
+def _stage_beside(
+    folder: Path, streams: Mapping[str, Iterable[bytes]], apart: Iterable[str]
+) -> Staged:
+    """Stage the streams that change a file; the ones named in apart in a
+    forked process meanwhile, where there is a core for it (they must keep
+    nothing for the next build: what the process keeps is lost with it)."""
+    away = {name: streams[name] for name in apart if name in streams}
+    here = {name: pieces for name, pieces in streams.items() if name not in away}
+    cores = os.cpu_count() or 1
+    if not away or cores < 2 or not hasattr(os, "fork"):
+        return _stage_each(folder, streams)
+    reading, writing = os.pipe()
+    child = os.fork()
+    if child == 0:
+        os.close(reading)
+        _stage_in_child(folder, away, writing)
+    os.close(writing)
+    try:
+        staged = _stage_each(folder, here)
+    except BaseException:
+        _unlink(_child_staged(child, reading) or [])
+        raise
+    done = _child_staged(child, reading)
+    # A failed process left nothing: its pages are made here, where an error
+    # is reported with its details.
+    return staged + (done if done is not None else _stage_each(folder, away))
+
+
+def _stage_in_child(
+    folder: Path, streams: Mapping[str, Iterable[bytes]], writing: int
+) -> NoReturn:
+    """The forked process: stage, report the files staged, and exit."""
+    gc.disable()  # short-lived: collecting would only copy the shared pages
+    code = 1
+    try:
+        staged = _stage_each(folder, streams)
+        report = "\0".join(f"{temporary}\0{path}" for temporary, path in staged)
+        with os.fdopen(writing, "wb") as pipe:
+            pipe.write(report.encode())
+        code = 0
+    finally:
+        os._exit(code)
+
+
+def _child_staged(child: int, reading: int) -> Staged | None:
+    """What the forked process staged, None if it failed."""
+    with os.fdopen(reading, "rb") as pipe:
+        report = pipe.read().decode()
+    _, status = os.waitpid(child, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        return None
+    names = report.split("\0") if report else []
+    return [(Path(t), Path(p)) for t, p in zip(names[::2], names[1::2], strict=True)]
+
+
+def _stage_each(folder: Path, streams: Mapping[str, Iterable[bytes]]) -> Staged:
+    """Stage the streams that change a file, in this process; on an error
+    the files staged so far are removed."""
+    staged: Staged = []
+    try:
+        for name, pieces in streams.items():
+            temporary = stage_if_changed(folder / name, pieces)
+            if temporary is not None:
+                staged.append((temporary, folder / name))
+    except BaseException:
+        _unlink(staged)
+        raise
+    return staged
+
+
+def _unlink(staged: Staged) -> None:
+    for temporary, _ in staged:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
 
 
 def _page(env: jinja2.Environment, site: Site, client: Client) -> Iterator[bytes]:

@@ -28,7 +28,7 @@ from crmgen.loader import Project
 from crmgen.model import Client, LogEntry
 from crmgen.render import SYMBOLS, environment, static_source
 from crmgen.reports_page import render_reports
-from crmgen.weekly import WeekOverWeek, from_files
+from crmgen.weekly import from_files
 from crmgen.weeklypage import PAGE, render_weekly
 
 STATIC_FILES = ("site.css", "board.js", "reports.css", "icon.svg")
@@ -171,46 +171,60 @@ def summary_streams(
     """The pages that summarise every client: board, follow-ups, reports, problems
     and week over week; history: what git adds (without it, the files alone).
 
-    The board and follow-ups, which grow with the client count, are lazy
-    streams of text, rendered as they are written; the rest are whole.
+    Each page is a lazy stream of text: nothing is worked out until it is
+    read, so that the pages can be written one at a time, or in different
+    processes, and the board and follow-ups, which grow with the client
+    count, are rendered as they are written.
     """
     project = site.project
-    pages: dict[str, Iterable[str]] = dict(_board_streams(env, site))
-    pages["problems.html"] = (
-        env.get_template("problems.html").render(_common(site, "problems", "")),
-    )
-    for name, text in _weekly_page(
-        env, site, history.weekly if history else None
-    ).items():
-        pages[name] = (text,)
-    if ("reports.html", "Reports") in site.nav:
-        moves = history.moves if history else ()
-        common = _common(site, "reports", "")
-        pages["reports.html"] = (
-            render_reports(env, common, project, moves, site.facts),
-        )
-    return pages
-
-
-def _board_streams(env: jinja2.Environment, site: Site) -> dict[str, Iterator[str]]:
-    """index.html and followups.html, to be rendered as they are read."""
-    project = site.project
-    board = build_board(project.clients, site.facts, project.config, project.today)
-    sections = build_sections(
-        project.clients, site.facts, project.config, project.today
-    )
     data = board_data(site)
-    return {
-        "index.html": env.get_template("board.html").generate(
-            _common(site, "board", ""), board=board, data=data
-        ),
-        "followups.html": env.get_template("followups.html").generate(
+
+    def board() -> Iterator[str]:
+        columns = build_board(
+            project.clients, site.facts, project.config, project.today
+        )
+        return env.get_template("board.html").generate(
+            _common(site, "board", ""), board=columns, data=data
+        )
+
+    def followups() -> Iterator[str]:
+        sections = build_sections(
+            project.clients, site.facts, project.config, project.today
+        )
+        return env.get_template("followups.html").generate(
             _common(site, "followups", ""),
             sections=sections,
             data=data,
             week_end=project.today + dt.timedelta(days=7),
-        ),
+        )
+
+    def problems() -> Iterable[str]:
+        template = env.get_template("problems.html")
+        return (template.render(_common(site, "problems", "")),)
+
+    def weekly() -> Iterable[str]:
+        report = history.weekly if history else None
+        return (
+            render_weekly(
+                env, _common(site, "weekly", ""), report or from_files(project)
+            ),
+        )
+
+    def reports() -> Iterable[str]:
+        moves = history.moves if history else ()
+        common = _common(site, "reports", "")
+        return (render_reports(env, common, project, moves, site.facts),)
+
+    pages: dict[str, Iterable[str]] = {
+        "index.html": _later(board),
+        "followups.html": _later(followups),
+        "problems.html": _later(problems),
     }
+    if PAGE in env.list_templates():
+        pages[PAGE] = _later(weekly)
+    if ("reports.html", "Reports") in site.nav:
+        pages["reports.html"] = _later(reports)
+    return pages
 
 
 def render_summary_pages(
@@ -221,14 +235,9 @@ def render_summary_pages(
     return {name: "".join(pieces) for name, pieces in streams.items()}
 
 
-def _weekly_page(
-    env: jinja2.Environment, site: Site, weekly: WeekOverWeek | None
-) -> dict[str, str]:
-    """`weekly.html`, when the templates have it."""
-    if PAGE not in env.list_templates():
-        return {}
-    report = weekly or from_files(site.project)
-    return {PAGE: render_weekly(env, _common(site, "weekly", ""), report)}
+def _later(make: Callable[[], Iterable[str]]) -> Iterator[str]:
+    """The pieces make gives, made only once the first one is read."""
+    yield from make()
 
 
 def machine_streams(

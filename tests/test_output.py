@@ -66,8 +66,18 @@ def fresh(project: ProjectDir, tmp_path: Path) -> dict[str, bytes]:
 
 
 def test_one_edit_rewrites_only_what_it_changes(
-    built: ProjectDir, tmp_path: Path
+    built: ProjectDir, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    forks = []
+    fork = os.fork
+
+    def counted() -> int:
+        child = fork()
+        if child:
+            forks.append(child)
+        return child
+
+    monkeypatch.setattr(os, "fork", counted)
     site = built.root / "site"
     folder, before = site.stat().st_ino, inodes(site)
     built.client("client-07", CLIENT.format(name="Renamed Seven"))
@@ -83,6 +93,7 @@ def test_one_edit_rewrites_only_what_it_changes(
         name.startswith("clients/") for name in rewritten - {"clients/client-07.html"}
     )
     assert site.stat().st_ino == folder
+    assert len(forks) == 1, "the summary pages were not shared with a second process"
     assert files(site) == fresh(built, tmp_path)
 
 
@@ -113,10 +124,14 @@ def test_many_changed_pages_swap_a_new_folder_in(
     assert files(site) == fresh(built, tmp_path)
 
 
-def test_a_template_error_leaves_the_site_as_it_was(built: ProjectDir) -> None:
+# The follow-ups are rendered in a second process, the board in the build's.
+@pytest.mark.parametrize("template", ["followups.html", "board.html"])
+def test_a_template_error_leaves_the_site_as_it_was(
+    built: ProjectDir, template: str
+) -> None:
     site = built.root / "site"
-    before = files(site)
-    built.write("templates/followups.html", "{% extends 'base.html' %}{% block x %}")
+    before = files(site)  # with any temporary file left behind, they differ
+    built.write(f"templates/{template}", "{% extends 'base.html' %}{% block x %}")
     built.client("client-07", CLIENT.format(name="Renamed Seven"))
     age(built)
     result = built.run("build", "--today", TODAY)

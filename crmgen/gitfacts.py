@@ -4,7 +4,6 @@ entry records (source "git"), and the week-over-week figures."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 from crmgen import gitrepo
 from crmgen.githistory import (
@@ -20,16 +19,29 @@ from crmgen.weekly import WeekOverWeek
 from crmgen.weeklygit import from_changes
 
 
-@dataclass(frozen=True, slots=True)
 class GitFacts:
     """The facts of one reading of the history.
 
     moves: stage moves only git knows, for the stage history of the reports.
-    weekly: the week-over-week figures (from the files alone without git).
+    weekly: the week-over-week figures (from the files alone without git),
+        worked out when first asked for: only the weekly page needs them.
     """
 
-    moves: tuple[StageEvent, ...]
-    weekly: WeekOverWeek
+    def __init__(
+        self,
+        moves: tuple[StageEvent, ...],
+        project: Project,
+        changes: tuple[DealChange, ...] | None,
+    ) -> None:
+        self.moves = moves
+        self._project, self._changes = project, changes
+        self._weekly: WeekOverWeek | None = None
+
+    @property
+    def weekly(self) -> WeekOverWeek:
+        if self._weekly is None:
+            self._weekly = from_changes(self._project, self._changes)
+        return self._weekly
 
 
 def stage_events(
@@ -73,7 +85,7 @@ def git_facts(project: Project, use_git: bool, rev: str = "HEAD") -> GitFacts:
     """Read the history once (when git may be used) for both kinds of facts."""
     changes = read_changes(project.root, project.config, use_git, rev)
     moves = () if changes is None else tuple(stage_events(project, changes))
-    return GitFacts(moves, from_changes(project, changes))
+    return GitFacts(moves, project, changes)
 
 
 class HistoryCache:
@@ -92,7 +104,7 @@ class HistoryCache:
             self.head = head
             self.changes = read_changes(project.root, project.config, head is not None)
         moves = () if self.changes is None else stage_events(project, self.changes)
-        return GitFacts(tuple(moves), from_changes(project, self.changes))
+        return GitFacts(tuple(moves), project, self.changes)
 
     def _head(self, project: Project) -> str | None:
         if not self.use_git or not gitrepo.is_repository(project.root):

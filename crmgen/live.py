@@ -102,9 +102,7 @@ class LiveSite:
         # The files' digests key the pages of the last build.
         project = replace(self.project, digests=self.read_digests)
         names, _keys = write_site(project, previous, self.folder, history)
-        self.digests = {
-            name: _digest((self.folder / name).read_bytes()) for name in names
-        }
+        self.digests = {name: _file_digest(self.folder / name) for name in names}
 
     def _reparse_all(self) -> None:
         paths = discover(self.root)
@@ -281,6 +279,13 @@ class LiveSite:
 
 def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _file_digest(path: Path) -> bytes:
+    """_digest of a file's bytes, read a piece at a time (data.json is big)."""
+    with open(path, "rb") as stream:
+        hashed = hashlib.file_digest(stream, lambda: hashlib.blake2b(digest_size=16))
+    return hashed.digest()
 
 
 def _stamp(path: Path) -> tuple[int, int, int] | None:

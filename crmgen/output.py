@@ -184,7 +184,12 @@ def _stage_beside(
     if not away or cores < 2 or not hasattr(os, "fork"):
         return _stage_each(folder, streams)
     reading, writing = os.pipe()
-    child = os.fork()
+    try:
+        child = os.fork()
+    except OSError:  # no process to spare: all of them here, one by one
+        os.close(reading)
+        os.close(writing)
+        return _stage_each(folder, streams)
     if child == 0:
         os.close(reading)
         _stage_in_child(folder, away, writing)

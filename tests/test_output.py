@@ -137,3 +137,16 @@ def test_a_template_error_leaves_the_site_as_it_was(
     result = built.run("build", "--today", TODAY)
     assert result.status != 0, result
     assert files(site) == before
+
+
+def test_without_a_process_to_spare_the_update_is_made_here(
+    built: ProjectDir, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_fork() -> int:
+        raise OSError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    built.client("client-07", CLIENT.format(name="Renamed Seven"))
+    age(built)
+    assert built.run("build", "--today", TODAY).status == 0
+    assert files(built.root / "site") == fresh(built, tmp_path)

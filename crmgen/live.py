@@ -205,8 +205,17 @@ class LiveSite:
         streams.update(machine_streams(project))
         streams["data.json"] = self._data_json(project)  # in place of the plain one
         kept = {page_name(client) for client in project.clients}
-        written = self._write(files) + self._write_streams(streams)
-        return written, self._remove_stale(kept | files.keys() | streams.keys())
+        # Everything is rendered before anything is written: a template error
+        # leaves the site as it was (but for the edited pages written first).
+        staged = self._stage(streams)
+        try:
+            written = self._write(files)
+        except BaseException:
+            _unlink(staged)
+            raise
+        self._rename(staged)
+        removed = self._remove_stale(kept | files.keys() | streams.keys())
+        return written + len(staged), removed
 
     def _data_json(self, project: Project) -> Iterator[bytes]:
         """data.json, each unchanged client's line read from the one on disk
@@ -235,8 +244,8 @@ class LiveSite:
             yield from site_document(project, line_of, placed)
         self.pending_places = places
 
-    def _write_streams(self, streams: dict[str, Iterable[bytes]]) -> int:
-        """Write the streamed files whose bytes differ, all renamed in at the end."""
+    def _stage(self, streams: dict[str, Iterable[bytes]]) -> list[tuple[Path, Path]]:
+        """Stage the streamed files whose bytes differ, beside them."""
         staged: list[tuple[Path, Path]] = []
         self.pending_places = None
         try:
@@ -246,15 +255,18 @@ class LiveSite:
                 if temporary is not None:
                     staged.append((temporary, self.folder / name))
         except BaseException:
-            for temporary, _ in staged:
-                temporary.unlink()
+            _unlink(staged)
             raise
+        return staged
+
+    def _rename(self, staged: list[tuple[Path, Path]]) -> None:
+        """Put the staged files in place; data.json's lines are then where
+        _data_json found them to be."""
         for temporary, path in staged:
             os.replace(temporary, path)
         if self.pending_places is not None:
             self.places, self.pending_places = self.pending_places, None
             self.data_stamp = _stamp(self.folder / "data.json")
-        return len(staged)
 
     def _write(self, files: dict[str, bytes]) -> int:
         """Write the files whose bytes differ from the ones on disk."""
@@ -279,6 +291,12 @@ class LiveSite:
 
 def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _unlink(staged: list[tuple[Path, Path]]) -> None:
+    for temporary, _ in staged:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
 
 
 def _file_digest(path: Path) -> bytes:

@@ -8,6 +8,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+import jinja2
 import pytest
 from conftest import ProjectDir
 from siteproject import TODAY, write_project
@@ -121,3 +122,15 @@ def test_watch_starts_from_the_last_build_without_rendering_it_again(
     # The unchanged page is the last build's file, linked into the new folder.
     assert (site.folder / "clients" / "beta-cafes.html").stat().st_ino == before
     assert _files(site.folder) == built
+
+
+def test_a_template_error_writes_nothing(site: LiveSite, project: ProjectDir) -> None:
+    before = _files(site.folder)
+    project.write("templates/followups.html", "{% extends 'base.html' %}{% block x %}")
+    # A new error: every page's banner would change.
+    changed = _append(project, "acme-tools", "\n## Log\n\n### 2026-13-40 call: bad\n")
+    with pytest.raises(jinja2.TemplateSyntaxError):
+        site.update(Changes(clients={changed}, templates=True))
+    after = _files(site.folder)  # a temporary file left behind would show here
+    assert after.keys() == before.keys()
+    assert after == before

@@ -405,7 +405,12 @@ def config_from_bytes(raw: bytes) -> tuple[Config, list[Problem]]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         match = re.search(r"line (\d+)", str(error))
-        line = int(match.group(1)) if match else 1
+        if match:
+            line = int(match.group(1))
+        elif "end of document" in str(error):  # tomllib names no line then
+            line = max(1, len(text.rstrip("\n").split("\n")))
+        else:
+            line = 1
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
         return Config(), [
             Problem(

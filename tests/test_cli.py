@@ -69,3 +69,16 @@ def test_help_lists_every_command() -> None:
     result = run_cli("--help")
     for name in COMMANDS:
         assert name in result.out, name
+
+
+@pytest.mark.parametrize(
+    ("date", "message"),
+    [
+        ("2026-02-30", "2026-02-30 is not a real date; check the month and day"),
+        ("30/02/2026", "expected a date YYYY-MM-DD, found '30/02/2026'"),
+    ],
+)
+def test_a_date_option_says_what_is_wrong_with_it(date: str, message: str) -> None:
+    result = run_cli("build", "--today", date)
+    assert result.status == 2
+    assert message in result.err

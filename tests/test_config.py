@@ -110,6 +110,14 @@ def test_toml_syntax_error_has_its_line(project: ProjectDir) -> None:
     ]
 
 
+def test_toml_cut_off_at_the_end_points_at_the_last_line(
+    project: ProjectDir,
+) -> None:
+    project.write("crmgen.toml", 'currency = "EUR"\n\nstale_days = 3\nx = [\n')
+    _, problems = load_config(project.root)
+    assert [(p.line, p.code) for p in problems] == [(4, "config-syntax")]
+
+
 def test_config_problems_fail_check(project: ProjectDir) -> None:
     project.write("crmgen.toml", "stale_days = 0\n")
     result = project.run("check")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import sys
 from pathlib import Path
 
@@ -20,6 +21,10 @@ def parse_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise argparse.ArgumentTypeError(
+                f"{text} is not a real date; check the month and day"
+            ) from None
         raise argparse.ArgumentTypeError(
             f"expected a date YYYY-MM-DD, found {text!r}"
         ) from None

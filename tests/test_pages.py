@@ -83,3 +83,15 @@ def test_a_page_that_fails_in_any_process_fails_the_pool(
     assert not any(worker.is_alive() for worker in workers)
     written = {p.name for p in (tmp_path / "clients").iterdir()}
     assert "client-6.html" not in written
+
+
+def test_a_client_without_a_valid_stage_is_not_shown_as_closed(
+    project: ProjectDir,
+) -> None:
+    project.client("client-1", CLIENT.format(n=1).replace("stage: lead", "stage: Lead"))
+    project.client("client-2", CLIENT.format(n=2).replace("stage: lead", "stage: won"))
+    assert project.run("build", "--today", "2027-01-15").status == 1
+    pages = _pages(project.root / "site")
+    unknown, won = pages["client-1.html"], pages["client-2.html"]
+    assert b"No valid stage</span>" in unknown and b">Closed</span>" not in unknown
+    assert b">Closed</span>" in won and b"No valid stage" not in won

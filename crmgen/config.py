@@ -53,6 +53,8 @@ class Config:
     lost_reasons: the countable reasons; empty means any text is fine.
     custom_fields: extra front-matter keys and their type (see CUSTOM_TYPES).
     output: the site folder, relative to the project root.
+    readable: False when crmgen.toml could not be read at all (the rest are
+        then the defaults, and keys it may declare are unknown).
     """
 
     stages: tuple[Stage, ...] = DEFAULT_STAGES
@@ -65,6 +67,7 @@ class Config:
     title: str = "Pipeline"
     output: str = "site"
     today: dt.date | None = None
+    readable: bool = True
     # Stages by name for stage(), asked once per deal by every report.
     _by_name: dict[str, Stage] = field(
         init=False, repr=False, compare=False, default_factory=dict
@@ -392,7 +395,7 @@ def config_from_bytes(raw: bytes) -> tuple[Config, list[Problem]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        return Config(), [
+        return Config(readable=False), [
             Problem(
                 CONFIG_NAME,
                 1,
@@ -412,7 +415,7 @@ def config_from_bytes(raw: bytes) -> tuple[Config, list[Problem]]:
         else:
             line = 1
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
-        return Config(), [
+        return Config(readable=False), [
             Problem(
                 CONFIG_NAME,
                 line,

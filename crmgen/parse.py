@@ -176,6 +176,8 @@ def _mapping(node: yn.MappingNode, ctx: Context) -> dict[str, tuple[yn.Node, int
 def _unknown_key(
     key: str, line: int, known: list[str], where: str, ctx: Context
 ) -> None:
+    if not ctx.config.readable:  # the fields it declares are not known
+        return
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
     hint = (
         f"; did you mean `{close[0]}`?"

@@ -140,3 +140,24 @@ def test_output_may_not_escape_the_project(project: ProjectDir) -> None:
         "`output` must be a folder inside the project other than clients/, like "
         "\"site\", found '../elsewhere'",
     )
+
+
+def test_an_unreadable_config_does_not_bury_its_error_in_unknown_keys(
+    project: ProjectDir,
+) -> None:
+    project.write("crmgen.toml", '[fields]\nindustry = "text"\nx = [\n')
+    project.client(
+        "acme",
+        """\
+        ---
+        name: Acme
+        stage: lead
+        industry: retail
+        first_contact: 2026-03-01
+        ---
+        """,
+    )
+    result = project.run("check", "--today", "2027-01-15")
+    assert result.status == 1
+    assert "crmgen.toml:3: error: crmgen.toml is not valid TOML" in result.out
+    assert "unknown key" not in result.out

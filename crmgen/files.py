@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
@@ -79,6 +79,38 @@ def stage_if_changed(path: Path, pieces: Iterable[bytes]) -> Path | None:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
             raise
+
+
+Staged = list[tuple[Path, Path]]
+"""Temporary files written beside the files they are to replace."""
+
+
+def stage_all(folder: Path, streams: Mapping[str, Iterable[bytes]]) -> Staged:
+    """stage_if_changed for each stream, by its path under folder; on an error
+    the files staged so far are removed."""
+    staged: Staged = []
+    try:
+        for name, pieces in streams.items():
+            temporary = stage_if_changed(folder / name, pieces)
+            if temporary is not None:
+                staged.append((temporary, folder / name))
+    except BaseException:
+        discard(staged)
+        raise
+    return staged
+
+
+def put_in_place(staged: Staged) -> None:
+    """Rename each staged file over the file it replaces."""
+    for temporary, path in staged:
+        os.replace(temporary, path)
+
+
+def discard(staged: Staged) -> None:
+    """Remove staged files that will not be used."""
+    for temporary, _ in staged:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
 
 
 def _default_mode() -> int:

@@ -12,7 +12,6 @@ import contextlib
 import datetime as dt
 import hashlib
 import logging
-import os
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -21,8 +20,7 @@ from pathlib import Path
 from crmgen.build import check_output, encoded, output_folder
 from crmgen.config import load_config
 from crmgen.derive import facts
-from crmgen.document import client_line, site_document
-from crmgen.files import stage_if_changed, write_atomic
+from crmgen.files import Staged, discard, put_in_place, stage_all, write_atomic
 from crmgen.gitfacts import HistoryCache
 from crmgen.loader import (
     Parsed,
@@ -37,9 +35,10 @@ from crmgen.model import Client
 from crmgen.output import write_site
 from crmgen.pages import page_name
 from crmgen.render import environment, static_source
-from crmgen.reuse import page_context, read_record
+from crmgen.reuse import FileStamp, file_stamp, page_context, read_record
 from crmgen.site import (
     STATIC_FILES,
+    document_reusing,
     machine_streams,
     prepare,
     render_client_page,
@@ -91,7 +90,7 @@ class LiveSite:
         # is data_stamp; with the parse the line was made from.
         self.places: dict[str, tuple[Parsed, int, int]] = {}
         self.pending_places: dict[str, tuple[Parsed, int, int]] | None = None
-        self.data_stamp: tuple[int, int, int] | None = None
+        self.data_stamp: FileStamp | None = None
         self._first_build()
 
     def _first_build(self) -> None:
@@ -211,7 +210,7 @@ class LiveSite:
         try:
             written = self._write(files)
         except BaseException:
-            _unlink(staged)
+            discard(staged)
             raise
         self._rename(staged)
         removed = self._remove_stale(kept | files.keys() | streams.keys())
@@ -221,52 +220,38 @@ class LiveSite:
         """data.json, each unchanged client's line read from the one on disk
         while that is the file last written here (its stamp tells)."""
         path = self.folder / "data.json"
+        trusted = self.data_stamp is not None and file_stamp(path) == self.data_stamp
         places: dict[str, tuple[Parsed, int, int]] = {}
-        with contextlib.ExitStack() as stack:
-            old = None
-            if self.data_stamp is not None and _stamp(path) == self.data_stamp:
-                old = stack.enter_context(open(path, "rb"))
 
-            def line_of(client: Client) -> bytes:
-                place = self.places.get(client.path)
-                if old is not None and place is not None:
-                    parsed, offset, length = place
-                    if parsed is self.parsed[client.path]:
-                        old.seek(offset)
-                        line = old.read(length)
-                        if len(line) == length and line[:1] + line[-1:] == b"{}":
-                            return line
-                return client_line(client, project)
+        def place_of(client: Client) -> tuple[int, int] | None:
+            place = self.places.get(client.path)
+            if place is None or place[0] is not self.parsed[client.path]:
+                return None
+            return place[1], place[2]
 
-            def placed(client: Client, offset: int, length: int) -> None:
-                places[client.path] = (self.parsed[client.path], offset, length)
+        def placed(client: Client, offset: int, length: int) -> None:
+            places[client.path] = (self.parsed[client.path], offset, length)
 
-            yield from site_document(project, line_of, placed)
+        yield from document_reusing(
+            project, path if trusted else None, place_of, placed
+        )
         self.pending_places = places
 
-    def _stage(self, streams: dict[str, Iterable[bytes]]) -> list[tuple[Path, Path]]:
+    def _stage(self, streams: dict[str, Iterable[bytes]]) -> Staged:
         """Stage the streamed files whose bytes differ, beside them."""
-        staged: list[tuple[Path, Path]] = []
         self.pending_places = None
-        try:
-            for name, pieces in streams.items():
-                temporary = stage_if_changed(self.folder / name, pieces)
-                self.digests[name] = b""  # a file of the site, known by name
-                if temporary is not None:
-                    staged.append((temporary, self.folder / name))
-        except BaseException:
-            _unlink(staged)
-            raise
+        staged = stage_all(self.folder, streams)
+        for name in streams:
+            self.digests[name] = b""  # a file of the site, known by name
         return staged
 
-    def _rename(self, staged: list[tuple[Path, Path]]) -> None:
+    def _rename(self, staged: Staged) -> None:
         """Put the staged files in place; data.json's lines are then where
         _data_json found them to be."""
-        for temporary, path in staged:
-            os.replace(temporary, path)
+        put_in_place(staged)
         if self.pending_places is not None:
             self.places, self.pending_places = self.pending_places, None
-            self.data_stamp = _stamp(self.folder / "data.json")
+            self.data_stamp = file_stamp(self.folder / "data.json")
 
     def _write(self, files: dict[str, bytes]) -> int:
         """Write the files whose bytes differ from the ones on disk."""
@@ -293,26 +278,11 @@ def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
-def _unlink(staged: list[tuple[Path, Path]]) -> None:
-    for temporary, _ in staged:
-        with contextlib.suppress(FileNotFoundError):
-            temporary.unlink()
-
-
 def _file_digest(path: Path) -> bytes:
     """_digest of a file's bytes, read a piece at a time (data.json is big)."""
     with open(path, "rb") as stream:
         hashed = hashlib.file_digest(stream, lambda: hashlib.blake2b(digest_size=16))
     return hashed.digest()
-
-
-def _stamp(path: Path) -> tuple[int, int, int] | None:
-    """What tells a file apart from one written since: size, mtime and inode."""
-    try:
-        status = os.stat(path)
-    except OSError:
-        return None
-    return status.st_size, status.st_mtime_ns, status.st_ino
 
 
 def describe(rebuilt: Rebuilt, changes: Changes) -> str:

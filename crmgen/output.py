@@ -20,7 +20,7 @@ from typing import NoReturn
 import jinja2
 
 from crmgen.build import MARKER, Staging, clean_leftovers, encoded
-from crmgen.files import stage_if_changed
+from crmgen.files import Staged, discard, put_in_place, stage_all
 from crmgen.fragments import Fragments
 from crmgen.gitfacts import GitFacts
 from crmgen.loader import Project
@@ -157,8 +157,7 @@ def write_in_place(
     )
     for client in work.pending:
         streams[page_name(client)] = _page(env, site, client)
-    for temporary, path in _stage_beside(folder, streams, APART):
-        os.replace(temporary, path)
+    put_in_place(_stage_beside(folder, streams, APART))
     names = [*work.keys, *streams]
     current = set(names)
     for name in previous.files:
@@ -166,10 +165,6 @@ def write_in_place(
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(folder / name)
     return names
-
-
-Staged = list[tuple[Path, Path]]
-"""Temporary files written beside the files they are to replace."""
 
 
 def _stage_beside(
@@ -182,27 +177,27 @@ def _stage_beside(
     here = {name: pieces for name, pieces in streams.items() if name not in away}
     cores = os.cpu_count() or 1
     if not away or cores < 2 or not hasattr(os, "fork"):
-        return _stage_each(folder, streams)
+        return stage_all(folder, streams)
     reading, writing = os.pipe()
     try:
         child = os.fork()
     except OSError:  # no process to spare: all of them here, one by one
         os.close(reading)
         os.close(writing)
-        return _stage_each(folder, streams)
+        return stage_all(folder, streams)
     if child == 0:
         os.close(reading)
         _stage_in_child(folder, away, writing)
     os.close(writing)
     try:
-        staged = _stage_each(folder, here)
+        staged = stage_all(folder, here)
     except BaseException:
-        _unlink(_child_staged(child, reading) or [])
+        discard(_child_staged(child, reading) or [])
         raise
     done = _child_staged(child, reading)
     # A failed process left nothing: its pages are made here, where an error
     # is reported with its details.
-    return staged + (done if done is not None else _stage_each(folder, away))
+    return staged + (done if done is not None else stage_all(folder, away))
 
 
 def _stage_in_child(
@@ -212,7 +207,7 @@ def _stage_in_child(
     gc.disable()  # short-lived: collecting would only copy the shared pages
     code = 1
     try:
-        staged = _stage_each(folder, streams)
+        staged = stage_all(folder, streams)
         report = "\0".join(f"{temporary}\0{path}" for temporary, path in staged)
         with os.fdopen(writing, "wb") as pipe:
             pipe.write(report.encode())
@@ -230,27 +225,6 @@ def _child_staged(child: int, reading: int) -> Staged | None:
         return None
     names = report.split("\0") if report else []
     return [(Path(t), Path(p)) for t, p in zip(names[::2], names[1::2], strict=True)]
-
-
-def _stage_each(folder: Path, streams: Mapping[str, Iterable[bytes]]) -> Staged:
-    """Stage the streams that change a file, in this process; on an error
-    the files staged so far are removed."""
-    staged: Staged = []
-    try:
-        for name, pieces in streams.items():
-            temporary = stage_if_changed(folder / name, pieces)
-            if temporary is not None:
-                staged.append((temporary, folder / name))
-    except BaseException:
-        _unlink(staged)
-        raise
-    return staged
-
-
-def _unlink(staged: Staged) -> None:
-    for temporary, _ in staged:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
 
 
 def _page(env: jinja2.Environment, site: Site, client: Client) -> Iterator[bytes]:

@@ -81,11 +81,7 @@ class Record:
         if found is None:
             return None
         path = f"{self.output}/{relative}"  # a Path for each of 10,000 costs more
-        try:
-            unchanged = _file_stamp(os.stat(path)) == found[0]
-        except OSError:
-            return None
-        return Path(path) if unchanged else None
+        return Path(path) if file_stamp(path) == found[0] else None
 
     def reusable(self, relative: str, key: bytes) -> Path | None:
         """The old file to link for a page whose key is unchanged, if any."""
@@ -93,6 +89,15 @@ class Record:
         if not key or found is None or found[1] != key:
             return None
         return self.untouched(relative)  # a page changed by hand is not reused
+
+
+def file_stamp(path: str | Path) -> FileStamp | None:
+    """What tells a file apart from one written since (size, mtime, inode);
+    None when there is no such file."""
+    try:
+        return _file_stamp(os.stat(path))
+    except OSError:
+        return None
 
 
 def _file_stamp(status: os.stat_result) -> FileStamp:

@@ -268,35 +268,53 @@ def machine_streams(
 def _data_reusing(
     project: Project, fragments: Fragments, old_data: Path | None
 ) -> Iterator[bytes]:
-    """site_document, each client's line read from the last build's data.json
-    where it lies unchanged: by its file (path and bytes: the line shows both)
-    and today. The places of this build's lines are kept for the next."""
+    """document_reusing with the places kept in fragments, by each client's
+    file (path and bytes: the line shows both) and today."""
     day = project.today.isoformat().encode()
     keys = {
         client.path: b"json at\0%s\0%s\0%s" % (client.path.encode(), digest, day)
         for client in project.clients
         if (digest := project.digests.get(client.path)) is not None
     }
+
+    def place_of(client: Client) -> tuple[int, int] | None:
+        key = keys.get(client.path)
+        where = fragments.kept(key) if key is not None else None
+        if where is None or len(where) != LINE_PLACE.size:
+            return None
+        offset, length = LINE_PLACE.unpack(where)
+        return offset, length
+
+    def placed(client: Client, offset: int, length: int) -> None:
+        key = keys.get(client.path)
+        if key is not None:
+            fragments.put(key, LINE_PLACE.pack(offset, length))
+
+    return document_reusing(project, old_data, place_of, placed)
+
+
+def document_reusing(
+    project: Project,
+    old_data: Path | None,
+    place_of: Callable[[Client], tuple[int, int] | None],
+    placed: Callable[[Client, int, int], None],
+) -> Iterator[bytes]:
+    """site_document, each client's line read from old_data (a data.json known
+    to be the one written last) where place_of says its unchanged line lies;
+    placed is told where each line of the new one lies."""
     with contextlib.ExitStack() as stack:
         old = stack.enter_context(open(old_data, "rb")) if old_data else None
 
         def line_of(client: Client) -> bytes:
-            key = keys.get(client.path)
-            where = fragments.kept(key) if key is not None and old else None
-            if old is not None and where is not None and len(where) == LINE_PLACE.size:
-                offset, length = LINE_PLACE.unpack(where)
+            where = place_of(client) if old is not None else None
+            if old is not None and where is not None:
+                offset, length = where
                 old.seek(offset)
                 line = old.read(length)
-                # The file is the one the last build wrote (its stamp says so);
-                # a line that is not a JSON object all the same is not used.
-                if len(line) == length and line[:1] == b"{" and line[-1:] == b"}":
+                # A line that is not a JSON object all the same is not used.
+                if len(line) == length and line[:1] + line[-1:] == b"{}":
                     return line
             return client_line(client, project)
-
-        def placed(client: Client, offset: int, length: int) -> None:
-            key = keys.get(client.path)
-            if key is not None:
-                fragments.put(key, LINE_PLACE.pack(offset, length))
 
         yield from site_document(project, line_of, placed)
 

@@ -13,6 +13,7 @@ import pytest
 from conftest import ProjectDir
 from siteproject import TODAY, write_project
 
+from crmgen import files as files_module
 from crmgen import live as live_module
 from crmgen.live import LiveSite
 from crmgen.watch import Changes
@@ -58,7 +59,7 @@ def test_the_edited_page_is_written_first_and_the_site_is_a_fresh_builds(
         written.append(str(path.relative_to(site.folder)))
         atomic(path, data)
 
-    stage = live_module.stage_if_changed
+    stage = files_module.stage_if_changed
 
     def spy_stream(path: Path, pieces: Iterable[bytes]) -> Path | None:
         staged = stage(path, pieces)
@@ -67,7 +68,7 @@ def test_the_edited_page_is_written_first_and_the_site_is_a_fresh_builds(
         return staged
 
     monkeypatch.setattr(live_module, "write_atomic", spy)
-    monkeypatch.setattr(live_module, "stage_if_changed", spy_stream)
+    monkeypatch.setattr(files_module, "stage_if_changed", spy_stream)
     changed = _append(project, "acme-tools", "\nA new line of notes.\n")
     rebuilt = site.update(Changes(clients={changed}))
     assert written[0] == "clients/acme-tools.html"

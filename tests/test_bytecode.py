@@ -3,6 +3,8 @@ by this crmgen from the template's current source."""
 
 from __future__ import annotations
 
+import io
+import pickle
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -10,11 +12,12 @@ from pathlib import Path
 import jinja2
 import pytest
 from conftest import ProjectDir
+from jinja2.bccache import Bucket, bc_magic
 
 from crmgen import bytecode
 from crmgen.bundled import default_templates
 from crmgen.bytecode import BytecodeCache
-from crmgen.cache import CACHE_DIR
+from crmgen.cache import CACHE_DIR, read_sealed, write_sealed
 from crmgen.render import environment
 
 TODAY = "2027-01-15"
@@ -85,21 +88,27 @@ def test_damaged_compiled_templates_are_compiled_again(
     assert build_afresh(built) == good
 
 
-def test_compiled_code_of_another_crmgen_is_never_used(built: ProjectDir) -> None:
-    good = site_files(built)
-    # Sound files, each holding a template that says POISON, sealed as another
-    # crmgen would seal them.
-    other = BytecodeCache(built.root)
-    other.salt = b"crmgen 0.0 code other"
+def poison(built: ProjectDir, salt: str) -> None:
+    """Seal in each compiled file a template that says POISON, with the real
+    template's source checksum (so Jinja takes it) and salt as crmgen's code."""
     env = jinja2.Environment(loader=jinja2.DictLoader({}))
     for file in compiled_files(built):
-        bucket = jinja2.bccache.Bucket(env, file.stem, "")
+        _salt, data = read_sealed(file, bytecode.MAGIC)
+        stream = io.BytesIO(data[len(bc_magic) :])
+        bucket = Bucket(env, file.stem, pickle.load(stream))
         bucket.code = env.compile("POISON", "x", "x")
-        data = bucket.bytecode_to_string()
-        file.write_bytes(bytecode.MAGIC + other._seal(data) + data)
+        write_sealed(file, bytecode.MAGIC, (salt, bucket.bytecode_to_string()))
+
+
+def test_compiled_code_of_another_crmgen_is_never_used(built: ProjectDir) -> None:
+    good = site_files(built)
+    poison(built, "crmgen 0.0 code other")
     files = build_afresh(built)
     assert not any(b"POISON" in data for data in files.values())
     assert files == good
+    # Sealed as this crmgen's, the same files are used: what the salt guards.
+    poison(built, BytecodeCache(built.root).salt)
+    assert b"POISON" in build_afresh(built)["index.html"]
 
 
 def test_an_edited_project_template_is_compiled_again(built: ProjectDir) -> None:

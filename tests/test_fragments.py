@@ -3,10 +3,8 @@ crmgen and configuration: a damaged, partial or foreign file is ignored."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import pickle
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,7 +12,7 @@ import pytest
 from conftest import ProjectDir
 
 from crmgen import fragments
-from crmgen.cache import CACHE_DIR, DIGEST_SIZE
+from crmgen.cache import CACHE_DIR, read_sealed, write_sealed
 from crmgen.site import LINE_PLACE
 
 TODAY = "2027-01-15"
@@ -32,13 +30,6 @@ CLIENT = """\
 
 def store(project: ProjectDir) -> Path:
     return project.root / CACHE_DIR / fragments.FRAGMENTS_FILE
-
-
-def sealed(key: str, pieces: dict[bytes, bytes]) -> bytes:
-    """A fragments file as crmgen writes one, checksum and all."""
-    payload = pickle.dumps((key, pieces))
-    checksum = hashlib.blake2b(payload, digest_size=DIGEST_SIZE).digest()
-    return fragments.MAGIC + checksum + payload
 
 
 @pytest.fixture
@@ -67,9 +58,7 @@ def rebuild(project: ProjectDir) -> dict[str, bytes]:
 
 
 def test_a_build_keeps_each_clients_line_and_event(built: ProjectDir) -> None:
-    _key, pieces = pickle.loads(
-        store(built).read_bytes()[len(fragments.MAGIC) + DIGEST_SIZE :]
-    )
+    _key, pieces = read_sealed(store(built), fragments.MAGIC)
     kinds = sorted(piece.split(b"\0", 1)[0] for piece in pieces)
     assert kinds == [b"ics", b"ics", b"json at", b"json at"]
     # A client's line is kept as its place in the site's data.json.
@@ -120,11 +109,10 @@ def test_a_damaged_or_partial_store_is_made_again(
 
 def test_a_foreign_store_is_never_trusted(built: ProjectDir) -> None:
     good = site_files(built)
-    data = store(built).read_bytes()
-    _key, pieces = pickle.loads(data[len(fragments.MAGIC) + DIGEST_SIZE :])
+    _key, pieces = read_sealed(store(built), fragments.MAGIC)
     poisoned = {key: b"POISON" for key in pieces}
     # Sound in every way but meant for another crmgen or configuration.
-    store(built).write_bytes(sealed("crmgen 0.0 other", poisoned))
+    write_sealed(store(built), fragments.MAGIC, ("crmgen 0.0 other", poisoned))
     files = rebuild(built)
     assert not any(b"POISON" in data for data in files.values())
     assert files == good

@@ -31,6 +31,17 @@ CLIENT = """\
     """
 
 
+def _seven_clients(
+    project: ProjectDir,
+) -> tuple[jinja2.Environment, Site, list[Client]]:
+    """A project of seven clients, loaded and prepared for rendering."""
+    for n in range(1, 8):
+        project.client(f"client-{n}", CLIENT.format(n=n))
+    loaded = load_project(project.root, dt.date(2027, 1, 15), cache=False)
+    env = environment(project.root)
+    return env, prepare(env, loaded), list(loaded.clients)
+
+
 def _pages(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in (folder / "clients").iterdir()}
 
@@ -38,12 +49,7 @@ def _pages(folder: Path) -> dict[str, bytes]:
 def test_pages_from_workers_equal_pages_written_here(
     project: ProjectDir, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    for n in range(1, 8):
-        project.client(f"client-{n}", CLIENT.format(n=n))
-    loaded = load_project(project.root, dt.date(2027, 1, 15), cache=False)
-    env = environment(project.root)
-    site = prepare(env, loaded)
-    clients = list(loaded.clients)
+    env, site, clients = _seven_clients(project)
     pages.write_pages(env, site, clients, tmp_path / "here")
     monkeypatch.setattr(pages, "PARALLEL_FROM", 2)
     monkeypatch.setattr(pages, "CHUNK", 2)
@@ -58,11 +64,7 @@ def test_pages_from_workers_equal_pages_written_here(
 def test_a_page_that_fails_in_any_process_fails_the_pool(
     project: ProjectDir, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    for n in range(1, 8):
-        project.client(f"client-{n}", CLIENT.format(n=n))
-    loaded = load_project(project.root, dt.date(2027, 1, 15), cache=False)
-    env = environment(project.root)
-    site = prepare(env, loaded)
+    env, site, clients = _seven_clients(project)
     render = pages.render_client_page
 
     def failing(env: jinja2.Environment, site: Site, client: Client) -> str:
@@ -75,7 +77,7 @@ def test_a_page_that_fails_in_any_process_fails_the_pool(
     monkeypatch.setattr(pages, "CHUNK", 2)
     with (
         pytest.raises(ValueError, match="client-6"),
-        pages.PagePool(env, site, list(loaded.clients), tmp_path) as pool,
+        pages.PagePool(env, site, clients, tmp_path) as pool,
     ):
         workers = list(pool.workers)
         assert workers, "the workers did not start"

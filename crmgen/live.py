@@ -201,8 +201,7 @@ class LiveSite:
             name: encoded(texts)
             for name, texts in summary_streams(self.env, site, history).items()
         }
-        streams.update(machine_streams(project))
-        streams["data.json"] = self._data_json(project)  # in place of the plain one
+        streams.update(machine_streams(project, data=self._data_json(project)))
         kept = {page_name(client) for client in project.clients}
         # Everything is rendered before anything is written: a template error
         # leaves the site as it was (but for the edited pages written first).

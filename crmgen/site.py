@@ -242,21 +242,20 @@ def _later(make: Callable[[], Iterable[str]]) -> Iterator[str]:
 
 def machine_streams(
     project: Project,
-    line_of: Callable[[Client], bytes] | None = None,
     fragments: Fragments | None = None,
     old_data: Path | None = None,
+    data: Iterable[bytes] | None = None,
 ) -> dict[str, Iterable[bytes]]:
     """data.json (the `export json` document, a line per client) and the
-    follow-up calendars, each as pieces to write in turn; line_of may serve
-    each client's line from a cache. fragments keeps calendar events between
-    builds, and where each client's line lies in data.json: with old_data,
-    the last build's data.json untouched since, unchanged lines come from it."""
-    data: Iterable[bytes]
-    if fragments is not None and line_of is None:
+    follow-up calendars, each as pieces to write in turn. fragments keeps
+    calendar events between builds, and where each client's line lies in
+    data.json: with old_data, the last build's data.json untouched since,
+    unchanged lines come from it. data: data.json made otherwise (watch)."""
+    if data is None and fragments is not None:
         data = _data_reusing(project, fragments, old_data)
-    else:
-        data = site_document(project, line_of)
-    files: dict[str, Iterable[bytes]] = {"data.json": data}
+    files: dict[str, Iterable[bytes]] = {
+        "data.json": site_document(project) if data is None else data
+    }
     title, today = project.config.title, project.today
     memo = fragments.get if fragments is not None else None
     made = calendars(project.clients, title, today, memo)
@@ -319,11 +318,9 @@ def document_reusing(
         yield from site_document(project, line_of, placed)
 
 
-def machine_files(
-    project: Project, line_of: Callable[[Client], bytes] | None = None
-) -> dict[str, bytes]:
+def machine_files(project: Project) -> dict[str, bytes]:
     """The machine files whole (see machine_streams)."""
-    streams = machine_streams(project, line_of)
+    streams = machine_streams(project)
     return {name: b"".join(pieces) for name, pieces in streams.items()}
 
 

@@ -3,7 +3,7 @@
 Compiling the templates costs a build about a fifth of a second, the same
 every time. Jinja keeps compiled code by template and checks it against the
 template's source; each file here is also sealed like the other caches
-(crmgen.cache.write_sealed) with crmgen's code digest beside the code (the
+(crmgen.cache.write_sealed) with crmgen's code digest as its key (the
 options it was compiled with live in crmgen's code), so a damaged file or one
 from another crmgen is compiled again.
 """
@@ -34,12 +34,12 @@ class BytecodeCache(jinja2.BytecodeCache):
         return self.folder / f"{bucket.key}.bin"
 
     def load_bytecode(self, bucket: Bucket) -> None:
-        sealed = read_sealed(self._file(bucket), MAGIC)
-        if isinstance(sealed, tuple) and len(sealed) == 2 and sealed[0] == self.salt:
-            bucket.bytecode_from_string(sealed[1])
+        compiled = read_sealed(self._file(bucket), MAGIC, self.salt)
+        if isinstance(compiled, bytes):
+            bucket.bytecode_from_string(compiled)
 
     def dump_bytecode(self, bucket: Bucket) -> None:
-        compiled = (self.salt, bucket.bytecode_to_string())
+        compiled = bucket.bytecode_to_string()
         # Without a writable cache folder, templates are compiled each time.
         with contextlib.suppress(OSError):
-            write_sealed(self._file(bucket), MAGIC, compiled)
+            write_sealed(self._file(bucket), MAGIC, self.salt, compiled)

@@ -138,7 +138,7 @@ class ClientCache:
         if self.file is None or not (self.changed or gone):
             return
         try:
-            write_sealed(self.file, MAGIC, (self.key, self.entries))
+            write_sealed(self.file, MAGIC, self.key, self.entries)
         except OSError as error:
             log.warning("cannot write the cache %s: %s", self.file, error)
             return
@@ -147,17 +147,8 @@ class ClientCache:
 
 def _read(file: Path, key: str) -> dict[str, Entry]:
     """The entries of a cache file, or none when it is not a sound one for key."""
-    sealed = read_sealed(file, MAGIC)
-    if sealed is None:
-        return {}
-    try:
-        stored_key, entries = sealed
-    except (TypeError, ValueError):
-        return {}
-    if stored_key != key or not isinstance(entries, dict):
-        log.info("ignoring the cache of another crmgen or configuration")
-        return {}
-    return entries
+    entries = read_sealed(file, MAGIC, key)
+    return entries if isinstance(entries, dict) else {}
 
 
 class _Hashing:
@@ -172,23 +163,25 @@ class _Hashing:
         return self.stream.write(data)
 
 
-def write_sealed(file: Path, magic: bytes, value: object) -> None:
+def write_sealed(file: Path, magic: bytes, key: str, value: object) -> None:
     """Write a cache file atomically: magic, a blake2b checksum of the rest, and
-    the pickle of value, pickled straight into the file (never whole in memory)."""
+    the pickle of (key, value), pickled straight into the file (never whole in
+    memory). key names what the value is valid for (crmgen, its configuration)."""
 
     def fill(stream: BinaryIO) -> None:
         stream.write(magic + bytes(DIGEST_SIZE))
         sink = _Hashing(stream)
-        pickle.dump(value, sink, pickle.HIGHEST_PROTOCOL)
+        pickle.dump((key, value), sink, pickle.HIGHEST_PROTOCOL)
         stream.seek(len(magic))
         stream.write(sink.hash.digest())
 
     write_atomic_with(file, fill)
 
 
-def read_sealed(file: Path, magic: bytes) -> Any:
-    """The value write_sealed wrote, or None when the file is missing, of
-    another kind, truncated or damaged: such a cache is never trusted.
+def read_sealed(file: Path, magic: bytes, key: str) -> Any:
+    """The value write_sealed wrote with this key, or None when the file is
+    missing, of another kind or key, truncated or damaged: such a cache is
+    never trusted.
 
     The checksum is checked in a first pass and the pickle loaded from the
     file in a second, so the file's bytes are never whole in memory.
@@ -199,18 +192,21 @@ def read_sealed(file: Path, magic: bytes) -> Any:
             hashed = hashlib.blake2b(digest_size=DIGEST_SIZE)
             while chunk := stream.read(1 << 20):
                 hashed.update(chunk)
-            sound = header == magic + hashed.digest()
-            if not sound:
+            if header != magic + hashed.digest():
                 log.info("ignoring the damaged or foreign cache %s", file)
                 return None
             stream.seek(len(header))
             try:
-                return pickle.load(stream)
+                stored_key, value = pickle.load(stream)
             except Exception:  # any failure to load means: no cache
                 log.info("ignoring the unreadable cache %s", file)
                 return None
     except OSError:
         return None
+    if stored_key != key:
+        log.info("ignoring %s, made by another crmgen or configuration", file)
+        return None
+    return value
 
 
 def _by_fields(record: Any) -> tuple[Any, ...]:

@@ -60,17 +60,11 @@ class Fragments:
         if self.file is None or self.used == self.old:
             return
         try:
-            write_sealed(self.file, MAGIC, (self.key, self.used))
+            write_sealed(self.file, MAGIC, self.key, self.used)
         except OSError as error:
             log.warning("cannot write the cache %s: %s", self.file, error)
 
 
 def _read(file: Path, key: str) -> dict[bytes, bytes]:
-    sealed = read_sealed(file, MAGIC)
-    try:
-        stored_key, pieces = sealed
-    except (TypeError, ValueError):  # None, or not the pair a build saves
-        return {}
-    if stored_key != key or not isinstance(pieces, dict):
-        return {}
-    return pieces
+    pieces = read_sealed(file, MAGIC, key)
+    return pieces if isinstance(pieces, dict) else {}

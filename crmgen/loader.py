@@ -268,7 +268,6 @@ def read_checked(
 ) -> tuple[dict[str, Parsed], dict[str, bytes]]:
     """Read, parse (through the cache) and check the wanted files; paths are all
     the project's client files. Also returns each file's content digest."""
-    parsed, digests = read_clients(
+    return read_clients(
         root, wanted, paths, config, cache, lambda got: checked(got, config, today)
     )
-    return parsed, digests

@@ -66,14 +66,10 @@ class Record:
         """Whether every file of the site is still the one the build wrote."""
         # Plain strings: 10,000 Path objects would cost more than the stats.
         folder = self.output
-        for relative, (stamp, _key) in self.files.items():
-            try:
-                status = os.stat(f"{folder}/{relative}")
-            except OSError:
-                return False
-            if _file_stamp(status) != stamp:
-                return False
-        return True
+        return all(
+            file_stamp(f"{folder}/{relative}") == stamp
+            for relative, (stamp, _key) in self.files.items()
+        )
 
     def untouched(self, relative: str) -> Path | None:
         """The last build's file, if it is still the one the build wrote."""

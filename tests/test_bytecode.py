@@ -92,12 +92,14 @@ def poison(built: ProjectDir, salt: str) -> None:
     """Seal in each compiled file a template that says POISON, with the real
     template's source checksum (so Jinja takes it) and salt as crmgen's code."""
     env = jinja2.Environment(loader=jinja2.DictLoader({}))
+    ours = BytecodeCache(built.root).salt
     for file in compiled_files(built):
-        _salt, data = read_sealed(file, bytecode.MAGIC)
+        data = read_sealed(file, bytecode.MAGIC, ours)
+        assert isinstance(data, bytes), f"{file} is not this crmgen's"
         stream = io.BytesIO(data[len(bc_magic) :])
         bucket = Bucket(env, file.stem, pickle.load(stream))
         bucket.code = env.compile("POISON", "x", "x")
-        write_sealed(file, bytecode.MAGIC, (salt, bucket.bytecode_to_string()))
+        write_sealed(file, bytecode.MAGIC, salt, bucket.bytecode_to_string())
 
 
 def test_compiled_code_of_another_crmgen_is_never_used(built: ProjectDir) -> None:

@@ -245,14 +245,15 @@ def test_sealed_file_round_trips_large_values_and_rejects_a_flipped_byte(
 ) -> None:
     # Bytes larger than a pickle frame are written past the framing: the
     # checksum must cover them too.
-    value = ("key", {"big": bytes(range(256)) * 4096, "small": b"x"})
+    value = {"big": bytes(range(256)) * 4096, "small": b"x"}
     file = tmp_path / "sealed.pickle"
-    write_sealed(file, b"magic\n", value)
-    assert read_sealed(file, b"magic\n") == value
-    assert read_sealed(file, b"other\n") is None
+    write_sealed(file, b"magic\n", "key", value)
+    assert read_sealed(file, b"magic\n", "key") == value
+    assert read_sealed(file, b"other\n", "key") is None
+    assert read_sealed(file, b"magic\n", "another key") is None
     data = bytearray(file.read_bytes())
     data[len(data) // 2] ^= 1
     file.write_bytes(bytes(data))
-    assert read_sealed(file, b"magic\n") is None
+    assert read_sealed(file, b"magic\n", "key") is None
     file.write_bytes(b"magic\n")
-    assert read_sealed(file, b"magic\n") is None
+    assert read_sealed(file, b"magic\n", "key") is None

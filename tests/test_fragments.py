@@ -12,7 +12,8 @@ import pytest
 from conftest import ProjectDir
 
 from crmgen import fragments
-from crmgen.cache import CACHE_DIR, read_sealed, write_sealed
+from crmgen.cache import CACHE_DIR, cache_key, read_sealed, write_sealed
+from crmgen.config import Config
 from crmgen.site import LINE_PLACE
 
 TODAY = "2027-01-15"
@@ -58,7 +59,7 @@ def rebuild(project: ProjectDir) -> dict[str, bytes]:
 
 
 def test_a_build_keeps_each_clients_line_and_event(built: ProjectDir) -> None:
-    _key, pieces = read_sealed(store(built), fragments.MAGIC)
+    pieces = read_sealed(store(built), fragments.MAGIC, cache_key(Config()))
     kinds = sorted(piece.split(b"\0", 1)[0] for piece in pieces)
     assert kinds == [b"ics", b"ics", b"json at", b"json at"]
     # A client's line is kept as its place in the site's data.json.
@@ -109,10 +110,10 @@ def test_a_damaged_or_partial_store_is_made_again(
 
 def test_a_foreign_store_is_never_trusted(built: ProjectDir) -> None:
     good = site_files(built)
-    _key, pieces = read_sealed(store(built), fragments.MAGIC)
+    pieces = read_sealed(store(built), fragments.MAGIC, cache_key(Config()))
     poisoned = {key: b"POISON" for key in pieces}
     # Sound in every way but meant for another crmgen or configuration.
-    write_sealed(store(built), fragments.MAGIC, ("crmgen 0.0 other", poisoned))
+    write_sealed(store(built), fragments.MAGIC, "crmgen 0.0 other", poisoned)
     files = rebuild(built)
     assert not any(b"POISON" in data for data in files.values())
     assert files == good

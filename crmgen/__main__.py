@@ -1,7 +1,6 @@
 """Run crmgen as ``python -m crmgen``."""
 
-import sys
+from crmgen.cli import run
 
-from crmgen.cli import main
-
-sys.exit(main())
+if __name__ == "__main__":
+    run()

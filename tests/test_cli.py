@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -29,6 +30,30 @@ def test_python_dash_m_runs_the_same_entry_point() -> None:
     )
     assert done.returncode == 0
     assert __version__ in done.stdout
+
+
+def test_the_program_flushes_its_output_and_keeps_the_status(tmp_path: Path) -> None:
+    # run() ends the process without Python's teardown: what is buffered for
+    # a file (not a terminal, so fully buffered) must still arrive whole.
+    (tmp_path / "clients").mkdir()
+    (tmp_path / "clients" / "acme.md").write_text(
+        "---\nname: Acme\nstage: won\n---\n", encoding="utf-8"
+    )
+    out, err = tmp_path / "out.txt", tmp_path / "err.txt"
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    with out.open("wb") as stdout, err.open("wb") as stderr:
+        done = subprocess.run(
+            [sys.executable, "-m", "crmgen", "-C", str(tmp_path), "check"],
+            stdout=stdout,
+            stderr=stderr,
+            env=buffered,
+            check=False,
+        )
+    report = out.read_text(encoding="utf-8") + err.read_text(encoding="utf-8")
+    assert done.returncode == 1, report
+    assert "clients/acme.md:1: error: `first_contact` is required" in report
+    assert "clients/acme.md:3: warning: deal `Acme` is won" in report
+    assert report.rstrip().endswith("checked 1 client file: 1 error, 1 warning")
 
 
 def test_a_command_loads_only_its_own_module(tmp_path: Path) -> None:

@@ -137,11 +137,12 @@ def script_json(value: Any) -> Markup:
 
 def environment(root: Path, compiled: bool = False) -> jinja2.Environment:
     """The environment for a project: its templates first, then the bundled ones;
-    compiled: keep compiled templates in the project's cache (crmgen.bytecode)."""
+    compiled: keep compiled templates between builds (crmgen.bytecode)."""
+    bundled = default_templates()
     loader = jinja2.ChoiceLoader(
         [
             jinja2.FileSystemLoader(root / TEMPLATES_DIR),
-            jinja2.FileSystemLoader(default_templates()),
+            jinja2.FileSystemLoader(bundled),
         ]
     )
     env = jinja2.Environment(
@@ -154,7 +155,7 @@ def environment(root: Path, compiled: bool = False) -> jinja2.Environment:
         # A template edit makes a new environment (see live.py), so checking
         # every template's file on each page would only cost a stat call.
         auto_reload=False,
-        bytecode_cache=BytecodeCache(root) if compiled else None,
+        bytecode_cache=BytecodeCache(root, bundled) if compiled else None,
     )
     env.filters.update(
         money=money,

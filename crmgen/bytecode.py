@@ -25,7 +25,13 @@ import jinja2
 from jinja2.bccache import Bucket
 
 from crmgen import __version__
-from crmgen.cache import CACHE_DIR, code_digest, read_sealed, write_sealed
+from crmgen.cache import (
+    CACHE_DIR,
+    code_digest,
+    read_sealed,
+    user_cache_folder,
+    write_sealed,
+)
 
 TEMPLATES_CACHE = "templates"
 MAGIC = b"crmgen templates 2\n"
@@ -36,13 +42,8 @@ BUNDLED = "crmgen-"
 def shared_folder() -> Path | None:
     """Where crmgen's own templates are kept compiled for every project; None
     when the user has no home folder to find a cache folder in."""
-    base = os.environ.get("XDG_CACHE_HOME", "")
-    if not os.path.isabs(base):  # the XDG rule: a relative path is ignored
-        try:
-            base = str(Path.home() / ".cache")
-        except RuntimeError:
-            return None
-    return Path(base) / "crmgen" / TEMPLATES_CACHE
+    folder = user_cache_folder()
+    return folder / TEMPLATES_CACHE if folder is not None else None
 
 
 class BytecodeCache(jinja2.BytecodeCache):

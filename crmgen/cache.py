@@ -1,9 +1,10 @@
 """The project's cache of parsed client files, in the git-ignored `.crmgen-cache/`.
 
-One file holds every entry: a magic line, a blake2b checksum of the rest, then
-a pickle of (key, entries). The key is crmgen's version, a digest of its code,
-this file's format and the configuration's fingerprint; an entry stands while
-its file's bytes do.
+One file holds every entry: a magic line, a checksum of the rest, then a
+pickle of (key, entries). Every cache file is sealed so (see write_sealed),
+its checksum keyed with a secret of the user's (see seal_key). The key is
+crmgen's version, a digest of its code, this file's format and the
+configuration's fingerprint; an entry stands while its file's bytes do.
 Each entry keeps its parse result pickled on its own, so saving after a few
 files changed pickles only those, and a worker process's result is stored as is.
 Anything unexpected (another magic, key or checksum, a truncated or garbled
@@ -21,6 +22,7 @@ import io
 import logging
 import os
 import pickle
+import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -35,6 +37,8 @@ log = logging.getLogger(__name__)
 
 CACHE_DIR = ".crmgen-cache"
 CLIENTS_FILE = "clients.pickle"
+SEAL_KEY_FILE = "seal.key"
+SEAL_KEY_SIZE = 32
 MAGIC = b"crmgen cache\n"
 FORMAT = 1
 DIGEST_SIZE = 32
@@ -151,12 +155,68 @@ def _read(file: Path, key: str) -> dict[str, Entry]:
     return entries if isinstance(entries, dict) else {}
 
 
+def user_cache_folder() -> Path | None:
+    """crmgen's folder in the user's cache folder (`$XDG_CACHE_HOME`, else
+    `~/.cache`); None for a user without a home folder."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # the XDG rule: a relative path is ignored
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:
+            return None
+    return Path(base) / "crmgen"
+
+
+@functools.cache
+def seal_key() -> bytes:
+    """The secret every cache file of this user is sealed with.
+
+    Loading a cache runs what it holds (pickles, compiled templates). With a
+    checksum anyone can compute, a file planted in a project, committed to its
+    repository say, would run its code on the next build. Keyed with a random
+    secret that stays in the user's cache folder, readable by the user alone,
+    a file sealed anywhere else never verifies and is never loaded. Without a
+    folder to keep it in, the secret lasts as long as the process, and so do
+    the caches.
+    """
+    folder = user_cache_folder()
+    if folder is None:
+        return os.urandom(SEAL_KEY_SIZE)
+    file = folder / SEAL_KEY_FILE
+    with contextlib.suppress(OSError):
+        key = file.read_bytes()
+        if len(key) == SEAL_KEY_SIZE:
+            return key
+    key = os.urandom(SEAL_KEY_SIZE)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".seal.")
+        try:
+            with os.fdopen(handle, "wb") as stream:  # mkstemp's mode is 0600
+                stream.write(key)
+            # A link never replaces a key another process made meanwhile.
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, file)
+        finally:
+            os.unlink(temporary)
+        kept = file.read_bytes()
+    except OSError as error:
+        log.info("cannot keep the cache's key in %s: %s", folder, error)
+        return key
+    return kept if len(kept) == SEAL_KEY_SIZE else key
+
+
+def _sealing() -> Any:
+    """A fresh keyed checksum (see seal_key)."""
+    return hashlib.blake2b(digest_size=DIGEST_SIZE, key=seal_key())
+
+
 class _Hashing:
     """A binary file that also hashes what is written to it."""
 
     def __init__(self, stream: BinaryIO) -> None:
         self.stream = stream
-        self.hash = hashlib.blake2b(digest_size=DIGEST_SIZE)
+        self.hash = _sealing()
 
     def write(self, data: bytes) -> int:
         self.hash.update(data)
@@ -164,9 +224,10 @@ class _Hashing:
 
 
 def write_sealed(file: Path, magic: bytes, key: str, value: object) -> None:
-    """Write a cache file atomically: magic, a blake2b checksum of the rest, and
-    the pickle of (key, value), pickled straight into the file (never whole in
-    memory). key names what the value is valid for (crmgen, its configuration)."""
+    """Write a cache file atomically: magic, a checksum of the rest keyed with
+    seal_key, and the pickle of (key, value), pickled straight into the file
+    (never whole in memory). key names what the value is valid for (crmgen,
+    its configuration)."""
 
     def fill(stream: BinaryIO) -> None:
         stream.write(magic + bytes(DIGEST_SIZE))
@@ -180,8 +241,8 @@ def write_sealed(file: Path, magic: bytes, key: str, value: object) -> None:
 
 def read_sealed(file: Path, magic: bytes, key: str) -> Any:
     """The value write_sealed wrote with this key, or None when the file is
-    missing, of another kind or key, truncated or damaged: such a cache is
-    never trusted.
+    missing, of another kind or key, truncated, damaged or sealed by someone
+    else: such a cache is never trusted, and never unpickled.
 
     The checksum is checked in a first pass and the pickle loaded from the
     file in a second, so the file's bytes are never whole in memory.
@@ -189,7 +250,7 @@ def read_sealed(file: Path, magic: bytes, key: str) -> Any:
     try:
         with open(file, "rb") as stream:
             header = stream.read(len(magic) + DIGEST_SIZE)
-            hashed = hashlib.blake2b(digest_size=DIGEST_SIZE)
+            hashed = _sealing()
             while chunk := stream.read(1 << 20):
                 hashed.update(chunk)
             if header != magic + hashed.digest():

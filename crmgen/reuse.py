@@ -19,7 +19,6 @@ import datetime as dt
 import hashlib
 import logging
 import os
-import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,9 +26,15 @@ from typing import TYPE_CHECKING
 
 from crmgen import __version__
 from crmgen.bundled import TEMPLATES_DIR, default_templates
-from crmgen.cache import CACHE_DIR, code_digest, now_ns, stamp_of
+from crmgen.cache import (
+    CACHE_DIR,
+    code_digest,
+    now_ns,
+    read_sealed,
+    stamp_of,
+    write_sealed,
+)
 from crmgen.config import CONFIG_NAME, load_config
-from crmgen.files import write_atomic
 from crmgen.loader import Project, discover, resolve_today
 from crmgen.model import Problem
 
@@ -39,7 +44,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SITE_FILE = "site.pickle"
-MAGIC = b"crmgen site record 1\n"
+MAGIC = b"crmgen site record 2\n"
 
 FileStamp = tuple[int, int, int]
 """An output file's (size, mtime_ns, inode): unchanged since the build wrote it."""
@@ -102,25 +107,21 @@ def _file_stamp(status: os.stat_result) -> FileStamp:
 
 def read_record(root: Path) -> Record | None:
     """The last build's record, or None when there is no sound one."""
-    try:
-        data = (root / CACHE_DIR / SITE_FILE).read_bytes()
-        if not data.startswith(MAGIC):
-            return None
-        record = pickle.loads(data[len(MAGIC) :])
-    except Exception:  # a damaged record only costs a full build
-        return None
+    record = read_sealed(root / CACHE_DIR / SITE_FILE, MAGIC, record_key())
     return record if isinstance(record, Record) else None
 
 
 def write_record(root: Path, record: Record) -> None:
     """Keep the record for the next build; failing to is only slower later."""
     try:
-        write_atomic(
-            root / CACHE_DIR / SITE_FILE,
-            MAGIC + pickle.dumps(record, pickle.HIGHEST_PROTOCOL),
-        )
+        write_sealed(root / CACHE_DIR / SITE_FILE, MAGIC, record_key(), record)
     except OSError as error:
         log.warning("cannot record the build in %s: %s", CACHE_DIR, error)
+
+
+def record_key() -> str:
+    """What a record is valid for: the crmgen that wrote it."""
+    return f"crmgen {__version__} code {code_digest()}"
 
 
 def inputs_fingerprint(

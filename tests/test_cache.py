@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import pickle
 from pathlib import Path
@@ -10,7 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import ProjectDir
 
-from crmgen import cache
+from crmgen import bytecode, cache, fragments, reuse
+from crmgen.bundled import default_templates
+from crmgen.bytecode import BytecodeCache
 from crmgen.cache import (
     CACHE_DIR,
     CLIENTS_FILE,
@@ -20,6 +23,7 @@ from crmgen.cache import (
 )
 from crmgen.config import Config
 from crmgen.loader import Project, load_project
+from crmgen.render import environment
 
 TODAY = dt.date(2027, 1, 15)
 OLD = 1_600_000_000  # a file time long past, so stamps are trusted
@@ -152,8 +156,9 @@ def damage_empty(data: bytes) -> bytes:
 def damage_resealed_garbage(data: bytes) -> bytes:
     """A sound header over a payload that is not a pickle at all."""
     payload = b"not a pickle"
-    checksum = cache.hashlib.blake2b(payload, digest_size=cache.DIGEST_SIZE).digest()
-    return cache.MAGIC + checksum + payload
+    key = cache.seal_key()
+    checksum = hashlib.blake2b(payload, digest_size=cache.DIGEST_SIZE, key=key)
+    return cache.MAGIC + checksum.digest() + payload
 
 
 @pytest.mark.parametrize(
@@ -257,3 +262,92 @@ def test_sealed_file_round_trips_large_values_and_rejects_a_flipped_byte(
     assert read_sealed(file, b"magic\n", "key") is None
     file.write_bytes(b"magic\n")
     assert read_sealed(file, b"magic\n", "key") is None
+
+
+class Planted:
+    """Unpickled, this creates its marker file: the proof that a planted pickle
+    ran. Loading a cache runs what it holds; a planted one must never load."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (open, (str(self.marker), "w"))
+
+
+def plant(file: Path, magic: bytes, key: str, marker: Path, secret: bytes) -> None:
+    """A cache file holding Planted, sealed as write_sealed would with secret."""
+    payload = pickle.dumps((key, Planted(marker)))
+    checksum = hashlib.blake2b(payload, digest_size=cache.DIGEST_SIZE, key=secret)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_bytes(magic + checksum.digest() + payload)
+
+
+def planted_files(root: Path) -> list[tuple[Path, bytes, str]]:
+    """Every cache file a build loads from the project: file, magic, key."""
+    env = environment(root, compiled=True)
+    assert isinstance(env.bytecode_cache, BytecodeCache)
+    compiled = env.bytecode_cache
+    template = str(root / "templates" / "base.html")
+    bucket_key = compiled.get_cache_key("base.html", template)
+    templates = root / CACHE_DIR / bytecode.TEMPLATES_CACHE
+    return [
+        (root / CACHE_DIR / CLIENTS_FILE, cache.MAGIC, cache.cache_key(Config())),
+        (root / CACHE_DIR / reuse.SITE_FILE, reuse.MAGIC, reuse.record_key()),
+        (
+            root / CACHE_DIR / fragments.FRAGMENTS_FILE,
+            fragments.MAGIC,
+            cache.cache_key(Config()),
+        ),
+        (templates / f"{bucket_key}.bin", bytecode.MAGIC, compiled.salt),
+    ]
+
+
+@pytest.mark.parametrize("which", ["clients", "site record", "fragments", "template"])
+def test_a_cache_file_planted_in_the_project_never_runs(
+    sample: ProjectDir, tmp_path: Path, which: str
+) -> None:
+    # Say a repository commits a .crmgen-cache sealed the way anyone can: with
+    # the right magic and key, and a checksum made without this user's secret.
+    base = (Path(default_templates()) / "base.html").read_text(encoding="utf-8")
+    sample.write("templates/base.html", base)
+    names = ["clients", "site record", "fragments", "template"]
+    file, magic, key = planted_files(sample.root)[names.index(which)]
+    marker = tmp_path / "ran"
+    plant(file, magic, key, marker, secret=b"")
+    result = sample.run("build", "--today", TODAY.isoformat())
+    assert not marker.exists(), f"the planted {which} cache ran"
+    assert result.status == 1, result  # broken.md's errors, nothing more
+    assert (sample.root / "site" / "clients" / "acme.html").is_file()
+    # The user's own secret is all that stood in its way.
+    plant(file, magic, key, marker, secret=cache.seal_key())
+    sample.run("build", "--today", TODAY.isoformat(), "--no-git")
+    assert marker.exists()
+
+
+def test_the_secret_is_the_users_alone_and_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    cache.seal_key.cache_clear()
+    try:
+        first = cache.seal_key()
+        file = tmp_path / "crmgen" / cache.SEAL_KEY_FILE
+        assert file.read_bytes() == first and len(first) == cache.SEAL_KEY_SIZE
+        assert file.stat().st_mode & 0o077 == 0
+        cache.seal_key.cache_clear()
+        assert cache.seal_key() == first  # another process finds the same one
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "elsewhere"))
+        cache.seal_key.cache_clear()
+        assert cache.seal_key() != first
+    finally:
+        cache.seal_key.cache_clear()
+
+
+def test_a_cache_sealed_with_another_secret_is_not_read(
+    sample: ProjectDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_project(sample.root, TODAY)
+    assert ClientCache.open(sample.root, Config()).entries
+    monkeypatch.setattr(cache, "seal_key", lambda: b"another user's secret")
+    assert not ClientCache.open(sample.root, Config()).entries

@@ -110,21 +110,44 @@ def _find_front_matter(lines: list[str], ctx: Context) -> int | None:
     return None
 
 
+# YAML errors found past the line at fault, by what YAML was reading: it began
+# on the line to report, with what to say there.
+OPENED = {
+    "while scanning a simple key": "this line has no `:` after its key; "
+    "write it as `key: value`",
+    "while scanning a quoted scalar": "the quote opened on this line is never "
+    "closed; end the value with the same quote",
+    "while parsing a flow sequence": "the `[` list opened on this line is never "
+    "closed with `]`, or its items are not separated by `, `",
+    "while parsing a flow mapping": "the `{` opened on this line is never "
+    "closed with `}`, or its items are not separated by `, `",
+}
+
+
 def _compose(lines: list[str], ctx: Context) -> yn.MappingNode | None:
     try:
         root = yn.compose("\n".join(lines) + "\n")
     except yaml.MarkedYAMLError as error:
+        opened = OPENED.get(error.context or "")
         mark = error.problem_mark or error.context_mark
+        if opened is not None and error.context_mark is not None:
+            # YAML notices only lines later, where the thing it was reading
+            # should have ended; the line that begins it is the one to fix.
+            mark = error.context_mark
         line = int(mark.line) + ctx.offset if mark is not None else ctx.offset
         line = min(max(line, 2), len(lines) + 1)
-        reason = error.problem or error.context or "unreadable YAML"
         text = lines[line - 2] if line - 2 < len(lines) else ""
-        if "\t" in text[: len(text) - len(text.lstrip())]:
-            hint = "this line is indented with a tab; YAML indents with spaces only"
+        if opened is not None:
+            explained = opened
         else:
-            hint = "check the indentation and quote values that contain `: ` or `#`"
+            reason = error.problem or error.context or "unreadable YAML"
+            if "\t" in text[: len(text) - len(text.lstrip())]:
+                hint = "this line is indented with a tab; YAML indents with spaces only"
+            else:
+                hint = "check the indentation and quote values that contain `: ` or `#`"
+            explained = f"{reason}; {hint}"
         ctx.error(
-            line, "yaml-syntax", f"the front matter is not valid YAML: {reason}; {hint}"
+            line, "yaml-syntax", f"the front matter is not valid YAML: {explained}"
         )
         return None
     except yaml.YAMLError as error:

@@ -502,6 +502,56 @@ def test_mixed_log_order_is_a_warning() -> None:
     assert client.newest_first is False
 
 
+FRONT = """\
+---
+name: Blackrock Bistro
+contact: Ann Byrne
+phone: "+353 1 555 0148"
+owner: anna
+first_contact: 2026-01-05
+tags: [hospitality, dublin]
+extra: {seats: 40}
+stage: lead
+value: 1200
+---
+
+Notes.
+"""
+
+
+@pytest.mark.parametrize(
+    ("good", "bad", "says"),
+    [
+        ("owner: anna", "owner anna", "this line has no `:` after its key"),
+        (
+            'phone: "+353 1 555 0148"',
+            'phone: "+353 1 555 0148',
+            "the quote opened on this line is never closed",
+        ),
+        (
+            "tags: [hospitality, dublin]",
+            "tags: [hospitality, dublin",
+            "the `[` list opened on this line is never closed with `]`",
+        ),
+        (
+            "extra: {seats: 40}",
+            "extra: {seats: 40",
+            "the `{` opened on this line is never closed with `}`",
+        ),
+    ],
+)
+def test_a_yaml_error_noticed_lines_later_is_reported_where_it_begins(
+    good: str, bad: str, says: str
+) -> None:
+    assert good in FRONT
+    text = FRONT.replace(good, bad)
+    client, problems = parse_client("clients/x.md", text.encode(), Config())
+    line = text.splitlines().index(bad) + 1
+    assert client is None
+    assert [(p.line, p.code) for p in problems] == [(line, "yaml-syntax")]
+    assert says in problems[0].message
+
+
 def test_oldest_first_log() -> None:
     client, _ = parse("""
         ---

@@ -134,8 +134,11 @@ def build_board(
     facts: Mapping[str, Facts],
     config: Config,
     today: dt.date,
+    currency: str | None = None,
 ) -> Board:
-    """Arrange the clients' deals into the board."""
+    """Arrange the clients' deals into the board; currency: the one totals lead
+    with (crmgen.toml's by default)."""
+    currency = currency or config.currency
     cards = _cards(clients, facts)
     by_stage: dict[str, list[Card]] = {stage.name: [] for stage in config.open_stages}
     for card in cards:
@@ -145,13 +148,13 @@ def build_board(
     for stage in config.open_stages:
         ordered = tuple(sorted(by_stage[stage.name], key=card_order))
         columns.append(
-            Column(stage, ordered, totals((c.deal for c in ordered), config.currency))
+            Column(stage, ordered, totals((c.deal for c in ordered), currency))
         )
     open_deals = (card.deal for column in columns for card in column.cards)
     since = today - dt.timedelta(days=RECENT_DAYS)
     closed = tuple(
-        _recent(cards, stage, since, today, config.currency)
+        _recent(cards, stage, since, today, currency)
         for stage in config.stages
         if not stage.open
     )
-    return Board(tuple(columns), totals(open_deals, config.currency), closed, since)
+    return Board(tuple(columns), totals(open_deals, currency), closed, since)

@@ -87,8 +87,11 @@ def _top(chart: Chart) -> float:
         sums = [v or 0 for s in chart.series for v in s.values]
     sums += [r[2] for r in chart.ranges if r is not None]
     top = nice_max(max(sums, default=0))
-    # Counts get whole-number ticks: four steps of a whole size.
-    return float(math.ceil(top / 4) * 4) if chart.whole else top
+    # Ticks labelled in whole numbers need four steps of a whole size: counts
+    # always, and amounts while they are small (an empty forecast would
+    # otherwise read $0 $0 $0 $1 $1 up its axis).
+    small_amounts = chart.axis_fmt is not None and top < 100
+    return float(math.ceil(top / 4) * 4) if chart.whole or small_amounts else top
 
 
 def _text(

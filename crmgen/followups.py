@@ -133,9 +133,11 @@ def build_sections(
     facts: Mapping[str, Facts],
     config: Config,
     today: dt.date,
+    currency: str | None = None,
 ) -> tuple[Section, ...]:
-    """The report's sections in the order a salesperson works through them."""
-    rows = _rows(clients, facts, config.currency)
+    """The report's sections in the order a salesperson works through them;
+    currency: the one totals lead with (crmgen.toml's by default)."""
+    rows = _rows(clients, facts, currency or config.currency)
     week = today + dt.timedelta(days=WEEK)
     return tuple(
         Section(

@@ -28,6 +28,7 @@ from crmgen.loader import Project
 from crmgen.model import Client, LogEntry
 from crmgen.render import SYMBOLS, environment, static_source
 from crmgen.reports_page import render_reports
+from crmgen.totals import shown_currency
 from crmgen.weekly import from_files
 from crmgen.weeklypage import PAGE, render_weekly
 
@@ -72,6 +73,7 @@ class Site:
     calendars: each owner's calendar file name.
     pages: problem path -> client page, for problems that belong to a loaded client.
     nav: (file, label) of each page in the navigation.
+    currency: the one totals lead with (see totals.shown_currency).
     """
 
     project: Project
@@ -81,6 +83,7 @@ class Site:
     calendars: Mapping[str, str]
     pages: Mapping[str, str]
     nav: tuple[tuple[str, str], ...]
+    currency: str
 
 
 def _nav(env: jinja2.Environment) -> tuple[tuple[str, str], ...]:
@@ -102,7 +105,10 @@ def prepare(env: jinja2.Environment, project: Project) -> Site:
     tags = tuple(sorted({t for c in clients for t in c.tags}, key=str.casefold))
     pages = {c.path: f"clients/{c.id}.html" for c in clients}
     env.globals["today"] = project.today
-    return Site(project, found, owners, tags, owner_files(owners), pages, _nav(env))
+    deals = (deal for client in clients for deal in client.deals)
+    currency = shown_currency(deals, project.config.currency)
+    files = owner_files(owners)
+    return Site(project, found, owners, tags, files, pages, _nav(env), currency)
 
 
 def _common(site: Site, page: str, root: str) -> dict[str, Any]:
@@ -158,7 +164,7 @@ def render_client_page(env: jinja2.Environment, site: Site, client: Client) -> s
 def board_data(site: Site) -> dict[str, Any]:
     """What board.js needs beyond the cards: currency symbols and filter choices."""
     return {
-        "currency": site.project.config.currency,
+        "currency": site.currency,
         "symbols": SYMBOLS,
         "owners": list(site.owners),
         "tags": list(site.tags),
@@ -181,7 +187,7 @@ def summary_streams(
 
     def board() -> Iterator[str]:
         columns = build_board(
-            project.clients, site.facts, project.config, project.today
+            project.clients, site.facts, project.config, project.today, site.currency
         )
         return env.get_template("board.html").generate(
             _common(site, "board", ""), board=columns, data=data
@@ -189,7 +195,7 @@ def summary_streams(
 
     def followups() -> Iterator[str]:
         sections = build_sections(
-            project.clients, site.facts, project.config, project.today
+            project.clients, site.facts, project.config, project.today, site.currency
         )
         return env.get_template("followups.html").generate(
             _common(site, "followups", ""),

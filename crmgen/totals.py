@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -19,6 +20,17 @@ class Amount:
     value: float
     weighted: float
     count: int
+
+
+def shown_currency(deals: Iterable[Deal], configured: str) -> str:
+    """The currency totals lead with, in which an empty total reads zero:
+    crmgen.toml's (EUR by default) while any deal is in it, else the one most
+    deals are in (by code on a tie). A team whose every client says
+    `currency: USD` sees dollars, never `€0 + $37,500`."""
+    used = Counter(deal.currency for deal in deals)
+    if not used or configured in used:
+        return configured
+    return min(used, key=lambda code: (-used[code], code))
 
 
 def totals(deals: Iterable[Deal], primary: str) -> tuple[Amount, ...]:

@@ -10,6 +10,8 @@ from siteproject import TODAY, write_project
 from crmgen.board import Board, build_board
 from crmgen.derive import facts
 from crmgen.loader import load_project
+from crmgen.model import Deal
+from crmgen.totals import shown_currency
 
 
 def board_of(project: ProjectDir) -> Board:
@@ -111,3 +113,66 @@ def test_recent_closes_are_summarised_by_stage(project: ProjectDir) -> None:
     ]
     assert [c.client.id for c in lost.cards] == ["epsilon-bar"]
     assert lost.totals[0].value == 7000
+
+
+def dollar_client(project: ProjectDir, name: str, value: str) -> None:
+    project.client(
+        name.lower(),
+        f"""\
+        ---
+        name: {name}
+        stage: proposal
+        first_contact: 2026-03-01
+        currency: USD
+        {value}
+        ---
+        """,
+    )
+
+
+def pipeline_value(project: ProjectDir) -> str:
+    assert project.run("build", "--today", TODAY, "--no-git").status == 0
+    page = (project.root / "site" / "index.html").read_text(encoding="utf-8")
+    start = page.index('data-show="total">') + len('data-show="total">')
+    return page[start : page.index("<", start)]
+
+
+def test_a_team_whose_deals_are_all_in_dollars_sees_dollars(
+    project: ProjectDir,
+) -> None:
+    # No crmgen.toml, so its currency is EUR, but no deal is in euros.
+    dollar_client(project, "Acme", "value: 30000")
+    dollar_client(project, "Birch", "value: 10000")
+    assert pipeline_value(project) == "$40,000"
+
+
+def test_no_values_yet_read_zero_in_the_deals_currency(project: ProjectDir) -> None:
+    dollar_client(project, "Acme", "")
+    assert pipeline_value(project) == "$0"
+
+
+def test_one_deal_in_the_configured_currency_keeps_it_first(
+    project: ProjectDir,
+) -> None:
+    dollar_client(project, "Acme", "value: 30000")
+    project.client(
+        "euro",
+        """\
+        ---
+        name: Euro
+        stage: lead
+        first_contact: 2026-03-01
+        ---
+        """,
+    )
+    assert pipeline_value(project) == "€0 + $30,000"
+
+
+def test_the_shown_currency_is_the_configured_one_while_any_deal_uses_it() -> None:
+    def deals(*codes: str) -> list[Deal]:
+        return [Deal("x", "lead", 25, False, None, code, True) for code in codes]
+
+    assert shown_currency(deals(), "EUR") == "EUR"
+    assert shown_currency(deals("USD", "EUR", "USD"), "EUR") == "EUR"
+    assert shown_currency(deals("USD", "GBP", "USD"), "EUR") == "USD"
+    assert shown_currency(deals("USD", "GBP"), "EUR") == "GBP"  # a tie: by code

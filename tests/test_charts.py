@@ -62,3 +62,23 @@ def test_figure_has_a_visible_caption() -> None:
 
 def test_nice_max() -> None:
     assert [nice_max(v) for v in (0, 3, 11, 230, 24_000)] == [1, 5, 20, 250, 25_000]
+
+
+def tick_labels(chart: Chart) -> list[str]:
+    root = ET.fromstring(str(svg(chart)))
+    texts = [t.text or "" for t in root.iter(f"{SVG}text")]
+    return [text for text in texts if text.startswith("$")]
+
+
+def test_amount_ticks_never_repeat_on_a_small_axis() -> None:
+    def dollars(value: float | None) -> str:
+        return "—" if value is None else f"${round(value):,}"
+
+    empty = _chart(
+        series=(Series("Weighted", (0.0, 0.0)),), fmt=dollars, axis_fmt=dollars
+    )
+    assert tick_labels(empty) == ["$0", "$1", "$2", "$3", "$4"]
+    small = _chart(series=(Series("Weighted", (3.0, 9.0)),), axis_fmt=dollars)
+    assert tick_labels(small) == ["$0", "$3", "$6", "$9", "$12"]
+    big = _chart(series=(Series("Weighted", (3e5, 9e5)),), axis_fmt=dollars)
+    assert tick_labels(big) == ["$0", "$250,000", "$500,000", "$750,000", "$1,000,000"]

@@ -92,14 +92,14 @@ SECTIONS: tuple[tuple[str, str, str, Keep, Order], ...] = (
     (
         "overdue",
         "Overdue",
-        "follow-up date has passed; most valuable first",
+        "follow-up date has passed; highest weighted value first",
         lambda r, week: r.facts.overdue,
         _most_valuable,
     ),
     (
         "today",
         "Due today",
-        "most valuable first",
+        "highest weighted value first",
         lambda r, week: r.facts.follow_up == "today",
         _most_valuable,
     ),

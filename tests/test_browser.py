@@ -198,6 +198,21 @@ def test_a_filter_narrows_the_cards_and_survives_a_reload(visit: Visit) -> None:
     assert "#" not in page.url or page.url.endswith("#")
 
 
+def test_the_match_count_counts_clients_once(visit: Visit) -> None:
+    # On the follow-ups page a client overdue and stale at once has two rows.
+    page = visit.open("followups.html")
+    page.select_option("#filter-owner", "anna")
+    clients = page.locator("[data-item]").evaluate_all(
+        "items => items.map(i => [i.dataset.client, !i.hidden])"
+    )
+    shown = {client for client, visible in clients if visible}
+    rows = sum(visible for _, visible in clients)
+    assert rows > len(shown) > 0, "the sample has anna's client in two sections"
+    total = len({client for client, _ in clients})
+    count = page.locator("#filter-chips .match-count").inner_text()
+    assert count == f"{len(shown)} of {total} clients shown"
+
+
 def test_a_card_leads_to_its_client_page(visit: Visit) -> None:
     page = visit.open("index.html")
     card = page.locator(".card").first

@@ -88,3 +88,16 @@ def test_an_owner_no_client_has_is_refused(project: ProjectDir) -> None:
         assert result.status == 2, result
         assert "no client has owner 'nobody' (owners: anna)" in result.err
         assert project.run(*command, "--owner", "ANNA").status == 0
+
+
+def test_open_clients_with_no_next_step_close_the_list(calls: ProjectDir) -> None:
+    client(calls, "unplanned", "stage: proposal\nvalue: 500")
+    client(calls, "unplanned-big", "stage: proposal\nvalue: 5000")
+    client(calls, "lost-one", "stage: lost\nclosed_on: 2026-02-01\nlost_reason: price")
+    result = calls.run("today", "--today", "2026-02-10")
+    assert result.status == 0, result
+    section = result.out.split("No next step, not listed above (2)\n", 1)[1]
+    heads = [line for line in section.splitlines() if line[2:3] not in (" ", "")]
+    assert heads[0].startswith("  Unplanned-Big (unplanned-big)"), section
+    assert heads[1].startswith("  Unplanned (unplanned)"), section
+    assert "(lost-one)" not in result.out

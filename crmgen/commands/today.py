@@ -17,6 +17,7 @@ SECTIONS = (
     ("overdue", "Overdue", "31"),
     ("today", "Due today", "33"),
     ("stale", "Stale, not listed above", "36"),
+    ("none", "No next step, not listed above", "35"),
 )
 
 
@@ -38,9 +39,10 @@ class Call:
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "today",
-        help="the call list: overdue, due today, stale",
-        description="Print today's call list: overdue follow-ups (most valuable "
-        "first), follow-ups due today, then stale clients, each with "
+        help="the call list: overdue, due today, stale, no next step",
+        description="Print today's call list: overdue follow-ups (highest weighted "
+        "value first), follow-ups due today, stale clients, then open clients "
+        "with no follow-up date (highest weighted value first), each with "
         "phone, email, last contact and the newest log entry. Colour on "
         "a terminal unless NO_COLOR is set.",
     )
@@ -63,6 +65,8 @@ def sections(project: Project, owner: str | None) -> dict[str, list[Call]]:
             found["today"].append(call)
         elif fact.stale:
             found["stale"].append(call)
+        elif fact.no_next_step:
+            found["none"].append(call)
     found["overdue"].sort(
         key=lambda c: (
             -c.weighted,
@@ -72,6 +76,7 @@ def sections(project: Project, owner: str | None) -> dict[str, list[Call]]:
     )
     found["today"].sort(key=lambda c: (-c.weighted, c.client.id))
     found["stale"].sort(key=lambda c: (-(c.facts.days_since_contact or 0), c.client.id))
+    found["none"].sort(key=lambda c: (-c.weighted, c.client.id))
     return found
 
 
@@ -131,7 +136,7 @@ def render(project: Project, owner: str | None, colour: bool) -> str:
             first, *rest = describe(call, project)
             out += [paint("  " + first, "1"), *rest]
     if not any(found.values()):
-        out.append("Nothing due: no overdue, due or stale clients.")
+        out.append("Nothing due: no overdue, due, stale or unplanned clients.")
     return "\n".join(out) + "\n"
 
 

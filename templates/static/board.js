@@ -140,6 +140,8 @@
 
   var chipsShown = null;
 
+  var allClients = clientsWhere(items, "data-client");
+
   function showChips(state, shownCount) {
     /* Rebuild only on a change: a "change" event fired by leaving the search box
        must not replace the chip that the same click is about to press. */
@@ -164,20 +166,22 @@
     }
     var count = document.createElement("span");
     count.className = "match-count";
-    count.textContent = shownCount + " of " + items.length + " shown";
+    /* Clients, not cards or rows: a client with two deals, or overdue and
+       stale at once, is listed twice but counted once. */
+    count.textContent = shownCount + " of " + allClients + " clients shown";
     chips.appendChild(count);
   }
 
   function apply(state) {
-    var shownCount = 0;
+    var shownClients = {};
     form.hidden = false;
-  items.forEach(function (item) {
+    items.forEach(function (item) {
       var keep = matches(item, state);
       item.hidden = !keep;
-      if (keep) { shownCount += 1; }
+      if (keep) { shownClients[item.getAttribute("data-client")] = true; }
     });
     groups.forEach(recount);
-    showChips(state, shownCount);
+    showChips(state, Object.keys(shownClients).length);
     /* With a filter on, folded cards that match must be seen: unfold them. */
     var filtering = keys.some(function (key) { return state[key]; });
     Array.prototype.forEach.call(document.querySelectorAll("[data-more]"), function (more) {

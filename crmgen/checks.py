@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from collections.abc import Callable, Iterator
 
 from crmgen.config import Config
@@ -187,6 +188,27 @@ def contact_dates_in_order(
         )
 
 
+# One address: something, an @, and a domain with a dot; no spaces or commas.
+EMAIL = re.compile(r"[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>.]+")
+
+
+def email_is_an_address(
+    client: Client, config: Config, today: dt.date
+) -> Iterator[Problem]:
+    """`email` holds one address, so that the site can link it and exports
+    and calendars carry something a mail program can use."""
+    email = client.text("email")
+    if email is not None and not EMAIL.fullmatch(email.strip()):
+        yield Problem(
+            client.path,
+            client.key_lines.get("email", 1),
+            "warning",
+            "bad-email",
+            f"`email` is `{email}`, which is not one address like "
+            f"`ann@example.com`; put other addresses or notes in the body",
+        )
+
+
 RULES: tuple[Rule, ...] = (
     lost_needs_reason,
     lost_reason_listed,
@@ -197,6 +219,7 @@ RULES: tuple[Rule, ...] = (
     no_future_entries,
     stage_entries_name_deals,
     contact_dates_in_order,
+    email_is_an_address,
 )
 
 

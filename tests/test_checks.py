@@ -161,3 +161,27 @@ def test_last_contact_before_first_contact() -> None:
         ---
         """)
     assert [(p.line, p.code) for p in problems] == [(4, "contact-before-first")]
+
+
+def test_an_email_that_is_not_one_address_is_a_warning() -> None:
+    for email in ("ann at bistro", "ann@bistro", "ann@a.example, bo@b.example"):
+        problems = check(f"""
+            ---
+            name: Acme
+            first_contact: 2026-01-05
+            email: {email}
+            stage: lead
+            ---
+            """)
+        assert [(p.line, p.code) for p in problems] == [(4, "bad-email")], email
+        assert f"`email` is `{email}`, which is not one address" in problems[0].message
+    for email in ("ann@bistro.example", "ann.o'neill+crm@sub.bistro.ie"):
+        problems = check(f"""
+            ---
+            name: Acme
+            first_contact: 2026-01-05
+            email: "{email}"
+            stage: lead
+            ---
+            """)
+        assert problems == [], email

@@ -354,3 +354,23 @@ def test_open_page_reloads_itself_after_a_save(served: Served, chromium: Any) ->
         assert served.alive()
     finally:
         page.close()
+
+
+def test_watch_names_the_site_folder_as_build_does(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "clients", root / "clients")
+    shutil.copy(REPO / "crmgen.toml", root / "crmgen.toml")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "crmgen", "watch", "--today", TODAY],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=10)
+    assert re.match(rf"built \d+ client pages into site{re.escape(os.sep)} \(", line)

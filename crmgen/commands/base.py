@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import re
 import sys
 from pathlib import Path
@@ -67,6 +68,13 @@ def check_owner(project: Project, owner: str | None) -> None:
     if owner.casefold() not in {name.casefold() for name in owners}:
         known = ", ".join(owners) or "none"
         raise UsageError(f"no client has owner {owner!r} (owners: {known})")
+
+
+def shown_path(folder: Path) -> str:
+    """A folder as messages name it: relative to here, unless that climbs out
+    of more than one folder (then absolute)."""
+    shown = os.path.relpath(folder)
+    return str(folder) if shown.startswith(os.path.join("..", "..")) else shown
 
 
 def print_problems(problems: list[Problem] | tuple[Problem, ...]) -> None:

@@ -13,6 +13,7 @@ from crmgen.commands.base import (
     add_today,
     print_problems,
     project_root,
+    shown_path,
 )
 from crmgen.commands.history_options import add_as_of, plan
 from crmgen.words import plural
@@ -65,9 +66,7 @@ def run(args: argparse.Namespace) -> int:
             f"a template failed{place}: {error}; the previous site was left as it was"
         ) from None
     print_problems(result.problems)
-    shown = os.path.relpath(result.output)
-    if shown.startswith(".." + os.sep + ".."):
-        shown = str(result.output)
+    shown = shown_path(result.output)
     counts = f"{plural(result.errors, 'error')}, {plural(result.warnings, 'warning')}"
     pages = plural(result.clients, "client page")
     done = (

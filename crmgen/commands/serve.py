@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import errno
 import ipaddress
+import os
 import signal
 import sys
 import threading
@@ -13,7 +14,7 @@ from types import FrameType
 from typing import TYPE_CHECKING
 
 from crmgen.build import OutputFolderError
-from crmgen.commands.base import UsageError, add_today, project_root
+from crmgen.commands.base import UsageError, add_today, project_root, shown_path
 from crmgen.commands.history_options import uses_git
 from crmgen.words import plural
 
@@ -140,7 +141,8 @@ def run(args: argparse.Namespace) -> int:
         print(problem.format(), flush=True)
     counts = f"{plural(project.errors, 'error')}, {plural(project.warnings, 'warning')}"
     print(
-        f"built {plural(len(project.clients), 'client page')} into {live.folder} "
+        f"built {plural(len(project.clients), 'client page')} into "
+        f"{shown_path(live.folder)}{os.sep} "
         f"({counts}); watching clients/, templates/ and crmgen.toml",
         flush=True,
     )

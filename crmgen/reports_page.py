@@ -166,9 +166,10 @@ def _calibration(report: dict[str, Any]) -> list[Markup]:
             Chart(
                 key="calibration-buckets",
                 title="Probability before closing against share won",
-                x_label="Probability bucket (%)",
+                x_label="Probability bucket, % (closed deals in it)",
                 y_label="Share",
-                categories=tuple(b["bucket"] for b in buckets),
+                # How many deals each share rests on: "—" is a bucket too thin.
+                categories=tuple(f"{b['bucket']} ({b['deals']})" for b in buckets),
                 series=(
                     Series("Predicted", tuple(b["predicted"] for b in buckets)),
                     Series("Observed", tuple(b["observed"] for b in buckets)),

@@ -90,6 +90,19 @@ def test_forecast_on_the_page_equals_the_json(project: ProjectDir) -> None:
     assert total["EUR"][1][1] == "€1,334.55"  # 1,234.56 + 99.99, to the cent
 
 
+def test_calibration_says_how_many_deals_each_share_rests_on(
+    project: ProjectDir,
+) -> None:
+    _project(project)
+    document: dict[str, Any] = json.loads(
+        project.run("report", "--json", "--today", "2026-06-01").out
+    )
+    buckets = document["reports"]["calibration"]["buckets"]
+    assert any(b["deals"] for b in buckets)
+    shown = _rows(_render(project, "2026-06-01"), "calibration-buckets")
+    assert list(shown) == [f"{b['bucket']} ({b['deals']})" for b in buckets]
+
+
 def test_user_text_is_escaped(project: ProjectDir) -> None:
     deal_client(
         project,

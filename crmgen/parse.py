@@ -7,6 +7,7 @@ makes parsing cacheable, parallel and easy to test. It never raises on bad input
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Any
 
 import yaml
@@ -124,6 +125,38 @@ OPENED = {
 }
 
 
+# A line whose value (of a key or a list item) begins with a quote.
+QUOTE_OPENS = re.compile(r"""^\s*(?:-\s+)?(?:[^'"\s#][^:#]*:\s+)?(["'])(.*)$""")
+
+
+def _unclosed_quote(lines: list[str]) -> int | None:
+    """The index of the first line whose value opens a quote that the line
+    does not close, if any (a value may go on over lines, but in front matter
+    that is almost always a quote forgotten)."""
+    for index, text in enumerate(lines):
+        found = QUOTE_OPENS.match(text)
+        if found is not None and not _closes(found.group(1), found.group(2)):
+            return index
+    return None
+
+
+def _closes(quote: str, rest: str) -> bool:
+    """Whether rest, what follows an opening quote, holds its closing quote:
+    `\\"` escapes inside double quotes, `''` inside single ones."""
+    index = 0
+    while index < len(rest):
+        if quote == '"' and rest[index] == "\\":
+            index += 2
+            continue
+        if rest[index] == quote:
+            if quote == "'" and rest[index + 1 : index + 2] == "'":
+                index += 2
+                continue
+            return True
+        index += 1
+    return False
+
+
 def _compose(lines: list[str], ctx: Context) -> yn.MappingNode | None:
     try:
         root = yn.compose("\n".join(lines) + "\n")
@@ -135,6 +168,14 @@ def _compose(lines: list[str], ctx: Context) -> yn.MappingNode | None:
             # should have ended; the line that begins it is the one to fix.
             mark = error.context_mark
         line = int(mark.line) + ctx.offset if mark is not None else ctx.offset
+        # A quote left open runs on to the next quote on a later line, and
+        # YAML fails somewhere after it, saying something else.
+        unclosed = _unclosed_quote(lines[: max(line - ctx.offset, 0)])
+        if unclosed is not None:
+            line, opened = (
+                unclosed + ctx.offset,
+                OPENED["while scanning a quoted scalar"],
+            )
         line = min(max(line, 2), len(lines) + 1)
         text = lines[line - 2] if line - 2 < len(lines) else ""
         if opened is not None:

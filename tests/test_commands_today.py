@@ -101,3 +101,12 @@ def test_open_clients_with_no_next_step_close_the_list(calls: ProjectDir) -> Non
     assert heads[0].startswith("  Unplanned-Big (unplanned-big)"), section
     assert heads[1].startswith("  Unplanned (unplanned)"), section
     assert "(lost-one)" not in result.out
+
+
+def test_a_stale_client_without_a_date_says_so(project: ProjectDir) -> None:
+    client(project, "dateless", "stage: lead")
+    client(project, "dated", "stage: lead\nnext_follow_up: 2026-09-01")
+    out = project.run("today", "--today", "2026-08-01").out
+    assert "Stale, not listed above (2)" in out
+    assert "  Dateless (dateless), no follow-up date\n" in out
+    assert "  Dated (dated)\n" in out

@@ -552,6 +552,42 @@ def test_a_yaml_error_noticed_lines_later_is_reported_where_it_begins(
     assert says in problems[0].message
 
 
+@pytest.mark.parametrize(
+    ("changes", "line"),
+    [
+        # The quote left open closes at the next one, on a later line.
+        ({'phone: "+353 1 555 0148"': 'phone: "+353 1 555 0148'}, 4),
+        ({"name: Blackrock Bistro": 'name: "Blackrock Bistro'}, 2),
+        (
+            {
+                'phone: "+353 1 555 0148"': "phone: '+353 1 555 0148",
+                "owner: anna": "owner: anna's team, 'north'",
+            },
+            4,
+        ),
+    ],
+)
+def test_a_quote_left_open_is_reported_where_it_opens(
+    changes: dict[str, str], line: int
+) -> None:
+    text = FRONT.replace("contact: Ann Byrne", 'contact: "Ann Byrne"')
+    for good, bad in changes.items():
+        text = text.replace(good, bad)
+    client, problems = parse_client("clients/x.md", text.encode(), Config())
+    assert client is None
+    assert [(p.line, p.code) for p in problems] == [(line, "yaml-syntax")], problems
+    assert "the quote opened on this line is never closed" in problems[0].message
+
+
+def test_quotes_closed_on_their_line_are_not_blamed() -> None:
+    text = FRONT.replace("owner: anna", 'owner: "anna \\"the\\" boss"')
+    text = text.replace("contact: Ann Byrne", "contact: 'Ann O''Byrne'")
+    text = text.replace("stage: lead", "stage: lead: oops")
+    _, problems = parse_client("clients/x.md", text.encode(), Config())
+    assert [(p.line, p.code) for p in problems] == [(9, "yaml-syntax")], problems
+    assert "never closed" not in problems[0].message
+
+
 def test_oldest_first_log() -> None:
     client, _ = parse("""
         ---

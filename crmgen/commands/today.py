@@ -87,6 +87,8 @@ def describe(call: Call, project: Project) -> list[str]:
     if fact.overdue and client.next_follow_up is not None:
         days = (project.today - client.next_follow_up).days
         head += f", follow-up {client.next_follow_up}, {days} days overdue"
+    elif fact.no_next_step:  # a stale client may need a date as well as a call
+        head += ", no follow-up date"
     deals = [d for d in client.deals if d.is_open and d.weighted_value]
     if deals:
         head += f", {call.weighted:,.0f} {deals[0].currency} weighted"

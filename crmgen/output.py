@@ -39,9 +39,10 @@ from crmgen.site import (
 
 # In place when at most this share of the client pages must be rendered.
 IN_PLACE_SHARE = 0.05
-# Updating in place, these pages are rendered in a second process: they need
-# nothing kept for the next build, and together take as long as the rest.
-APART = ("followups.html", "reports.html", "problems.html", "weekly.html")
+# Updating in place, each group of these pages is rendered in a process of its
+# own: they need nothing kept for the next build, and each group takes about
+# as long as what is left here (the board, data.json, the changed pages).
+APART = (("followups.html", "problems.html", "weekly.html"), ("reports.html",))
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,36 +169,58 @@ def write_in_place(
 
 
 def _stage_beside(
-    folder: Path, streams: Mapping[str, Iterable[bytes]], apart: Iterable[str]
+    folder: Path,
+    streams: Mapping[str, Iterable[bytes]],
+    groups: Iterable[Iterable[str]],
 ) -> Staged:
-    """Stage the streams that change a file; the ones named in apart in a
-    forked process meanwhile, where there is a core for it (they must keep
-    nothing for the next build: what the process keeps is lost with it)."""
-    away = {name: streams[name] for name in apart if name in streams}
-    here = {name: pieces for name, pieces in streams.items() if name not in away}
-    cores = os.cpu_count() or 1
-    if not away or cores < 2 or not hasattr(os, "fork"):
-        return stage_all(folder, streams)
+    """Stage the streams that change a file; each group of them in a forked
+    process of its own meanwhile, where there is a core to spare (they must
+    keep nothing for the next build: what a process keeps is lost with it)."""
+    here = dict(streams)
+    if (os.cpu_count() or 1) < 2 or not hasattr(os, "fork"):
+        return stage_all(folder, here)
+    children: list[tuple[int, int, dict[str, Iterable[bytes]]]] = []
+    staged: Staged = []
+    try:
+        for group in groups:
+            away = {name: here.pop(name) for name in group if name in here}
+            forked = _fork_stager(folder, away) if away else None
+            if forked is not None:
+                children.append((*forked, away))
+            else:  # no process to spare: these are staged here too
+                here.update(away)
+        staged = stage_all(folder, here)
+        while children:
+            child, reading, away = children.pop(0)
+            done = _child_staged(child, reading)
+            # A failed process left nothing: its pages are made here, where
+            # an error is reported with its details.
+            staged += done if done is not None else stage_all(folder, away)
+    except BaseException:
+        for child, reading, _ in children:
+            discard(_child_staged(child, reading) or [])
+        discard(staged)
+        raise
+    return staged
+
+
+def _fork_stager(
+    folder: Path, streams: Mapping[str, Iterable[bytes]]
+) -> tuple[int, int] | None:
+    """A forked process staging streams, and the pipe it reports on; None
+    when no process can be forked."""
     reading, writing = os.pipe()
     try:
         child = os.fork()
-    except OSError:  # no process to spare: all of them here, one by one
+    except OSError:
         os.close(reading)
         os.close(writing)
-        return stage_all(folder, streams)
+        return None
     if child == 0:
         os.close(reading)
-        _stage_in_child(folder, away, writing)
+        _stage_in_child(folder, streams, writing)
     os.close(writing)
-    try:
-        staged = stage_all(folder, here)
-    except BaseException:
-        discard(_child_staged(child, reading) or [])
-        raise
-    done = _child_staged(child, reading)
-    # A failed process left nothing: its pages are made here, where an error
-    # is reported with its details.
-    return staged + (done if done is not None else stage_all(folder, away))
+    return child, reading
 
 
 def _stage_in_child(

@@ -93,7 +93,7 @@ def test_one_edit_rewrites_only_what_it_changes(
         name.startswith("clients/") for name in rewritten - {"clients/client-07.html"}
     )
     assert site.stat().st_ino == folder
-    assert len(forks) == 1, "the summary pages were not shared with a second process"
+    assert len(forks) == 2, "the summary pages were not shared with two processes"
     assert files(site) == fresh(built, tmp_path)
 
 
@@ -124,8 +124,9 @@ def test_many_changed_pages_swap_a_new_folder_in(
     assert files(site) == fresh(built, tmp_path)
 
 
-# The follow-ups are rendered in a second process, the board in the build's.
-@pytest.mark.parametrize("template", ["followups.html", "board.html"])
+# The follow-ups and the reports are rendered in processes of their own, the
+# board in the build's: a failure in any leaves no file of the others behind.
+@pytest.mark.parametrize("template", ["followups.html", "reports.html", "board.html"])
 def test_a_template_error_leaves_the_site_as_it_was(
     built: ProjectDir, template: str
 ) -> None:

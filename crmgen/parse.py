@@ -157,36 +157,40 @@ def _closes(quote: str, rest: str) -> bool:
     return False
 
 
+def _yaml_problem(
+    error: yaml.MarkedYAMLError, lines: list[str], offset: int
+) -> tuple[int, str]:
+    """The file line to report a YAML error at, and what to say there; lines
+    are the front matter's, the first at file line offset."""
+    opened = OPENED.get(error.context or "")
+    mark = error.problem_mark or error.context_mark
+    if opened is not None and error.context_mark is not None:
+        # YAML notices only lines later, where the thing it was reading
+        # should have ended; the line that begins it is the one to fix.
+        mark = error.context_mark
+    line = int(mark.line) + offset if mark is not None else offset
+    # A quote left open runs on to the next quote on a later line, and YAML
+    # fails somewhere after it, saying something else.
+    unclosed = _unclosed_quote(lines[: max(line - offset, 0)])
+    if unclosed is not None:
+        return unclosed + offset, OPENED["while scanning a quoted scalar"]
+    line = min(max(line, offset), len(lines) + offset - 1)
+    if opened is not None:
+        return line, opened
+    reason = error.problem or error.context or "unreadable YAML"
+    text = lines[line - offset] if 0 <= line - offset < len(lines) else ""
+    if "\t" in text[: len(text) - len(text.lstrip())]:
+        hint = "this line is indented with a tab; YAML indents with spaces only"
+    else:
+        hint = "check the indentation and quote values that contain `: ` or `#`"
+    return line, f"{reason}; {hint}"
+
+
 def _compose(lines: list[str], ctx: Context) -> yn.MappingNode | None:
     try:
         root = yn.compose("\n".join(lines) + "\n")
     except yaml.MarkedYAMLError as error:
-        opened = OPENED.get(error.context or "")
-        mark = error.problem_mark or error.context_mark
-        if opened is not None and error.context_mark is not None:
-            # YAML notices only lines later, where the thing it was reading
-            # should have ended; the line that begins it is the one to fix.
-            mark = error.context_mark
-        line = int(mark.line) + ctx.offset if mark is not None else ctx.offset
-        # A quote left open runs on to the next quote on a later line, and
-        # YAML fails somewhere after it, saying something else.
-        unclosed = _unclosed_quote(lines[: max(line - ctx.offset, 0)])
-        if unclosed is not None:
-            line, opened = (
-                unclosed + ctx.offset,
-                OPENED["while scanning a quoted scalar"],
-            )
-        line = min(max(line, 2), len(lines) + 1)
-        text = lines[line - 2] if line - 2 < len(lines) else ""
-        if opened is not None:
-            explained = opened
-        else:
-            reason = error.problem or error.context or "unreadable YAML"
-            if "\t" in text[: len(text) - len(text.lstrip())]:
-                hint = "this line is indented with a tab; YAML indents with spaces only"
-            else:
-                hint = "check the indentation and quote values that contain `: ` or `#`"
-            explained = f"{reason}; {hint}"
+        line, explained = _yaml_problem(error, lines, ctx.offset)
         ctx.error(
             line, "yaml-syntax", f"the front matter is not valid YAML: {explained}"
         )

@@ -48,6 +48,8 @@ class Chart:
     stacked: series stacked in one column per category instead of side by side.
     ranges: per category, a low-middle-high whisker drawn over the columns.
     horizontal: bars grow rightwards, one row per category.
+    axis_fmt: how the axis labels its ticks, when not as fmt shows figures.
+    whole: ticks are labelled in whole numbers (counts, amounts without cents).
     """
 
     key: str
@@ -87,11 +89,9 @@ def _top(chart: Chart) -> float:
         sums = [v or 0 for s in chart.series for v in s.values]
     sums += [r[2] for r in chart.ranges if r is not None]
     top = nice_max(max(sums, default=0))
-    # Ticks labelled in whole numbers need four steps of a whole size: counts
-    # always, and amounts while they are small (an empty forecast would
-    # otherwise read $0 $0 $0 $1 $1 up its axis).
-    small_amounts = chart.axis_fmt is not None and top < 100
-    return float(math.ceil(top / 4) * 4) if chart.whole or small_amounts else top
+    # Ticks labelled in whole numbers need four steps of a whole size, or an
+    # axis up to 1 would read 0 0 0 1 1.
+    return float(math.ceil(top / 4) * 4) if chart.whole else top
 
 
 def _text(

@@ -49,6 +49,7 @@ def _forecast(report: dict[str, Any]) -> list[Markup]:
                     ),
                     ranges=tuple((r["p10"], r["p50"], r["p90"]) for r in rows),
                     axis_fmt=whole(currency),
+                    whole=True,
                     fmt=in_currency(currency),
                 )
             )
@@ -88,6 +89,7 @@ def _winloss(report: dict[str, Any]) -> list[Markup]:
                     categories=labels,
                     series=(Series("Won", value_won),),
                     axis_fmt=whole(currency),
+                    whole=True,
                     fmt=in_currency(currency),
                 )
             )

@@ -70,15 +70,14 @@ def tick_labels(chart: Chart) -> list[str]:
     return [text for text in texts if text.startswith("$")]
 
 
-def test_amount_ticks_never_repeat_on_a_small_axis() -> None:
+def test_whole_number_ticks_never_repeat_on_a_small_axis() -> None:
     def dollars(value: float | None) -> str:
         return "—" if value is None else f"${round(value):,}"
 
-    empty = _chart(
-        series=(Series("Weighted", (0.0, 0.0)),), fmt=dollars, axis_fmt=dollars
-    )
-    assert tick_labels(empty) == ["$0", "$1", "$2", "$3", "$4"]
-    small = _chart(series=(Series("Weighted", (3.0, 9.0)),), axis_fmt=dollars)
-    assert tick_labels(small) == ["$0", "$3", "$6", "$9", "$12"]
-    big = _chart(series=(Series("Weighted", (3e5, 9e5)),), axis_fmt=dollars)
-    assert tick_labels(big) == ["$0", "$250,000", "$500,000", "$750,000", "$1,000,000"]
+    def ticks(*values: float) -> list[str]:
+        series = (Series("Weighted", values),)
+        return tick_labels(_chart(series=series, axis_fmt=dollars, whole=True))
+
+    assert ticks(0.0, 0.0) == ["$0", "$1", "$2", "$3", "$4"]
+    assert ticks(3.0, 9.0) == ["$0", "$3", "$6", "$9", "$12"]
+    assert ticks(3e5, 9e5) == ["$0", "$250,000", "$500,000", "$750,000", "$1,000,000"]

@@ -103,6 +103,17 @@ def test_calibration_says_how_many_deals_each_share_rests_on(
     assert list(shown) == [f"{b['bucket']} ({b['deals']})" for b in buckets]
 
 
+def test_a_forecast_of_deals_without_values_labels_its_axis_once_each(
+    project: ProjectDir,
+) -> None:
+    deal_client(project, "a", "stage: proposal", "expected_close: 2026-07-10")
+    html = _render(project, "2026-06-01")
+    chart = re.search(r'id="forecast-EUR".*?</svg>', html, re.S)
+    assert chart, "no forecast chart"
+    ticks = re.findall(r'text-anchor="end"[^>]*>(€[^<]*)</text>', chart.group(0))
+    assert ticks == ["€0", "€1", "€2", "€3", "€4"]
+
+
 def test_user_text_is_escaped(project: ProjectDir) -> None:
     deal_client(
         project,

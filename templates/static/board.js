@@ -173,15 +173,11 @@
   }
 
   function apply(state) {
-    var shownClients = {};
     form.hidden = false;
-    items.forEach(function (item) {
-      var keep = matches(item, state);
-      item.hidden = !keep;
-      if (keep) { shownClients[item.getAttribute("data-client")] = true; }
-    });
+    items.forEach(function (item) { item.hidden = !matches(item, state); });
     groups.forEach(recount);
-    showChips(state, Object.keys(shownClients).length);
+    var shown = items.filter(function (item) { return !item.hidden; });
+    showChips(state, clientsWhere(shown, "data-client"));
     /* With a filter on, folded cards that match must be seen: unfold them. */
     var filtering = keys.some(function (key) { return state[key]; });
     Array.prototype.forEach.call(document.querySelectorAll("[data-more]"), function (more) {

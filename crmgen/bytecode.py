@@ -24,10 +24,9 @@ from pathlib import Path
 import jinja2
 from jinja2.bccache import Bucket
 
-from crmgen import __version__
 from crmgen.cache import (
     CACHE_DIR,
-    code_digest,
+    code_key,
     read_sealed,
     user_cache_folder,
     write_sealed,
@@ -54,21 +53,21 @@ class BytecodeCache(jinja2.BytecodeCache):
         self.folder = root / CACHE_DIR / TEMPLATES_CACHE
         self.shared = shared_folder()
         self.bundled = os.path.join(os.path.normpath(bundled), "")
-        self.salt = f"crmgen {__version__} code {code_digest()}"
+        self.salt = code_key()
 
     def get_cache_key(self, name: str, filename: str | None = None) -> str:
         key = super().get_cache_key(name, filename)
         ours = filename is not None and filename.startswith(self.bundled)
         return BUNDLED + key if ours and self.shared is not None else key
 
-    def file(self, bucket: Bucket) -> Path:
-        """The file that keeps a template's compiled code."""
-        if bucket.key.startswith(BUNDLED) and self.shared is not None:
-            return self.shared / f"{bucket.key}.bin"
-        return self.folder / f"{bucket.key}.bin"
+    def file(self, key: str) -> Path:
+        """The file that keeps the compiled code of a template by its key."""
+        if key.startswith(BUNDLED) and self.shared is not None:
+            return self.shared / f"{key}.bin"
+        return self.folder / f"{key}.bin"
 
     def load_bytecode(self, bucket: Bucket) -> None:
-        compiled = read_sealed(self.file(bucket), MAGIC, self.salt)
+        compiled = read_sealed(self.file(bucket.key), MAGIC, self.salt)
         if isinstance(compiled, bytes):
             bucket.bytecode_from_string(compiled)
 
@@ -76,4 +75,4 @@ class BytecodeCache(jinja2.BytecodeCache):
         compiled = bucket.bytecode_to_string()
         # Without a writable folder, the template is compiled each time.
         with contextlib.suppress(OSError):
-            write_sealed(self.file(bucket), MAGIC, self.salt, compiled)
+            write_sealed(self.file(bucket.key), MAGIC, self.salt, compiled)

@@ -83,12 +83,14 @@ def digest_of(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=DIGEST_SIZE).digest()
 
 
+def code_key() -> str:
+    """What any cache depends on: this crmgen, its version and its code."""
+    return f"crmgen {__version__} code {code_digest()}"
+
+
 def cache_key(config: Config) -> str:
     """What every entry depends on besides the file: crmgen, its code, config."""
-    return (
-        f"crmgen {__version__} format {FORMAT} code {code_digest()} "
-        f"config {config.fingerprint()}"
-    )
+    return f"{code_key()} format {FORMAT} config {config.fingerprint()}"
 
 
 @functools.cache

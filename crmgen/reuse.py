@@ -29,6 +29,7 @@ from crmgen.bundled import TEMPLATES_DIR, default_templates
 from crmgen.cache import (
     CACHE_DIR,
     code_digest,
+    code_key,
     now_ns,
     read_sealed,
     stamp_of,
@@ -107,21 +108,16 @@ def _file_stamp(status: os.stat_result) -> FileStamp:
 
 def read_record(root: Path) -> Record | None:
     """The last build's record, or None when there is no sound one."""
-    record = read_sealed(root / CACHE_DIR / SITE_FILE, MAGIC, record_key())
+    record = read_sealed(root / CACHE_DIR / SITE_FILE, MAGIC, code_key())
     return record if isinstance(record, Record) else None
 
 
 def write_record(root: Path, record: Record) -> None:
     """Keep the record for the next build; failing to is only slower later."""
     try:
-        write_sealed(root / CACHE_DIR / SITE_FILE, MAGIC, record_key(), record)
+        write_sealed(root / CACHE_DIR / SITE_FILE, MAGIC, code_key(), record)
     except OSError as error:
         log.warning("cannot record the build in %s: %s", CACHE_DIR, error)
-
-
-def record_key() -> str:
-    """What a record is valid for: the crmgen that wrote it."""
-    return f"crmgen {__version__} code {code_digest()}"
 
 
 def inputs_fingerprint(

@@ -290,16 +290,15 @@ def planted_files(root: Path) -> list[tuple[Path, bytes, str]]:
     compiled = env.bytecode_cache
     template = str(root / "templates" / "base.html")
     bucket_key = compiled.get_cache_key("base.html", template)
-    templates = root / CACHE_DIR / bytecode.TEMPLATES_CACHE
     return [
         (root / CACHE_DIR / CLIENTS_FILE, cache.MAGIC, cache.cache_key(Config())),
-        (root / CACHE_DIR / reuse.SITE_FILE, reuse.MAGIC, reuse.record_key()),
+        (root / CACHE_DIR / reuse.SITE_FILE, reuse.MAGIC, cache.code_key()),
         (
             root / CACHE_DIR / fragments.FRAGMENTS_FILE,
             fragments.MAGIC,
             cache.cache_key(Config()),
         ),
-        (templates / f"{bucket_key}.bin", bytecode.MAGIC, compiled.salt),
+        (compiled.file(bucket_key), bytecode.MAGIC, compiled.salt),
     ]
 
 

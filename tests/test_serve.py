@@ -34,6 +34,33 @@ stage: lead
 """
 
 
+def sample_project(tmp_path: Path) -> Path:
+    """A copy of the sample project: its clients and crmgen.toml."""
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "clients", root / "clients")
+    shutil.copy(REPO / "crmgen.toml", root / "crmgen.toml")
+    return root
+
+
+def first_line(args: list[str], cwd: Path, stream: str) -> str:
+    """The first line a long-running crmgen command prints on stream, run from
+    cwd; the command is then stopped with Ctrl-C."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "crmgen", *args],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        output = process.stdout if stream == "stdout" else process.stderr
+        assert output is not None
+        return output.readline()
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=10)
+
+
 class Served:
     """A running `crmgen serve` on a copy of the sample project."""
 
@@ -163,10 +190,7 @@ def assert_matches_clean_build(
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[Served]:
-    root = tmp_path / "project"
-    shutil.copytree(REPO / "clients", root / "clients")
-    shutil.copy(REPO / "crmgen.toml", root / "crmgen.toml")
-    server = Served(root)
+    server = Served(sample_project(tmp_path))
     yield server
     if server.alive():
         server.stop()
@@ -303,30 +327,9 @@ def test_port_in_use_is_a_clear_message(served: Served) -> None:
 def test_binding_beyond_this_machine_warns(tmp_path: Path) -> None:
     root = tmp_path / "project"
     (root / "clients").mkdir(parents=True)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "crmgen",
-            "-C",
-            str(root),
-            "serve",
-            "--port",
-            "0",
-            "--bind",
-            "0.0.0.0",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stderr is not None
-        line = process.stderr.readline()
-        assert "anyone who can reach this machine can read your client data" in line
-    finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=10)
+    command = ["-C", str(root), "serve", "--port", "0", "--bind", "0.0.0.0"]
+    line = first_line(command, root, "stderr")
+    assert "anyone who can reach this machine can read your client data" in line
 
 
 @pytest.mark.browser
@@ -357,20 +360,6 @@ def test_open_page_reloads_itself_after_a_save(served: Served, chromium: Any) ->
 
 
 def test_watch_names_the_site_folder_as_build_does(tmp_path: Path) -> None:
-    root = tmp_path / "project"
-    shutil.copytree(REPO / "clients", root / "clients")
-    shutil.copy(REPO / "crmgen.toml", root / "crmgen.toml")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "crmgen", "watch", "--today", TODAY],
-        cwd=root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-    finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=10)
+    root = sample_project(tmp_path)
+    line = first_line(["watch", "--today", TODAY], root, "stdout")
     assert re.match(rf"built \d+ client pages into site{re.escape(os.sep)} \(", line)

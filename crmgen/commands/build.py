@@ -24,9 +24,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "build",
         help="build the static site",
         description="Build the site: the pipeline board (index.html), the follow-up "
-        "report, a page per client, the problems page, data.json and "
-        "follow-up calendars (.ics). Open index.html in a browser; it "
-        "works straight from the folder. Exit status 0 when the files "
+        "report, the reports, week over week, a page per client, the problems "
+        "page, data.json and follow-up calendars (.ics). Open index.html in "
+        "a browser; it works straight from the folder. Exit status 0 when the files "
         "have no errors, 1 when they do (the site is written all the "
         "same), 2 on bad usage.",
     )

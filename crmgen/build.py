@@ -18,7 +18,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,6 +123,7 @@ class Staging:
         )
         (self.path / MARKER).write_bytes(MARKER_TEXT)
         self.made: set[Path] = {self.path}
+        self.copied: set[str] = set()
 
     def __enter__(self) -> Staging:
         return self
@@ -131,14 +132,19 @@ class Staging:
         with contextlib.suppress(FileNotFoundError):
             shutil.rmtree(self.path)
 
-    def write(self, relative: str, data: bytes | Path) -> None:
-        """Write one file of the new site; a Path is an unchanged file of the old
-        site, hard-linked (or, where links are not possible, copied)."""
-        path = self._place(relative)
-        if isinstance(data, Path):
-            _link_or_copy(data, path)
-        else:
-            path.write_bytes(data)
+    def write(self, relative: str, data: bytes) -> None:
+        """Write one file of the new site."""
+        self._place(relative).write_bytes(data)
+
+    def link(self, relative: str, old: str) -> None:
+        """Put an unchanged file of the old site (its path) into the new one:
+        hard-linked or, where links are not possible, copied."""
+        target = self._place(relative)
+        try:
+            os.link(old, target)
+        except OSError:
+            shutil.copyfile(old, target)
+            self.copied.add(relative)  # a new file: the old one's stamp is not its
 
     def write_pieces(self, relative: str, pieces: Iterable[bytes]) -> None:
         """Write one file piece by piece, as they come: it is never whole in memory."""
@@ -182,21 +188,6 @@ def encoded(texts: Iterable[str], batch: int = 1 << 16) -> Iterator[bytes]:
             pending.clear()
             size = 0
     yield "".join(pending).encode("utf-8")
-
-
-def _link_or_copy(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
-
-
-def swap_in(files: Mapping[str, bytes | Path], folder: Path) -> None:
-    """Write these files as the new site and put it in place of the old one."""
-    with Staging(folder) as staging:
-        for relative, data in files.items():
-            staging.write(relative, data)
-        staging.commit()
 
 
 def clean_leftovers(folder: Path) -> None:
@@ -269,7 +260,7 @@ def build(
     check_output(folder, project.root)
     history = git_facts(project, git_rev is not None, rev=git_rev or "HEAD")
     fragments = Fragments.open(root, project.config) if recorded else None
-    names, keys = write_site(project, previous, folder, history, fragments)
+    names, keys, reused = write_site(project, previous, folder, history, fragments)
     if fragments is not None:
         fragments.save()
     if recorded:
@@ -280,7 +271,7 @@ def build(
                 str(folder),
                 project.problems,
                 len(project.clients),
-                stamps_of(folder, keys, names),
+                stamps_of(folder, keys, names, previous, reused),
             ),
         )
 

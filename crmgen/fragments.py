@@ -1,21 +1,22 @@
 """Pieces of the site kept between builds, by everything they show.
 
-Each client's data.json line and calendar event cost more to make than to
-look up; a build after one edit remakes only the edited client's. They live
-in `.crmgen-cache/fragments.pickle` with the parse cache's guards: a magic
-line, a checksum, and a key of crmgen's version, its code and the
-configuration. A damaged, partial or foreign file reads as empty, so the
+Each client's data.json line, calendar event and one-line card and row
+cost more to make than to look up; a build after one edit remakes only the
+edited client's. They live in `.crmgen-cache/fragments.pickle` with the parse
+cache's guards: a magic line, a checksum, and a key of crmgen's version, its
+code and the configuration. A damaged, partial or foreign file reads as empty, so the
 pieces are made again, never trusted.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from crmgen.cache import CACHE_DIR, cache_key, read_sealed, write_sealed
 from crmgen.config import Config
+from crmgen.model import Client
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,12 @@ class Fragments:
         """The last build's piece for key, if it kept one."""
         return self.old.get(key)
 
+    def keep(self, key: bytes) -> None:
+        """Keep the last build's piece for key, if any, for the next build."""
+        piece = self.old.get(key)
+        if piece is not None:
+            self.used[key] = piece
+
     def put(self, key: bytes, piece: bytes) -> None:
         """Keep this piece for the next build."""
         self.used[key] = piece
@@ -68,3 +75,46 @@ class Fragments:
 def _read(file: Path, key: str) -> dict[bytes, bytes]:
     pieces = read_sealed(file, MAGIC, key)
     return pieces if isinstance(pieces, dict) else {}
+
+
+class Briefs:
+    """The one-line board cards and follow-up rows, which list thousands of
+    clients: kept in fragments, each by its client file (path and digest:
+    the id comes from the one, the rest from the other), the deal's place in
+    the file (-1 for the client's row) and what all of them show besides (the
+    day, the currency totals lead with)."""
+
+    def __init__(
+        self,
+        fragments: Fragments | None,
+        digests: Mapping[str, bytes],
+        shared: str,
+    ) -> None:
+        self.fragments, self.digests = fragments, digests
+        self.shared = shared.encode()
+
+    def key(self, client: Client, index: int) -> bytes | None:
+        """The piece's key; None for a client whose file has no digest."""
+        digest = self.digests.get(client.path)
+        if digest is None:
+            return None
+        path = client.path.encode()
+        return b"brief\0%s\0%s\0%s\0%d" % (path, digest, self.shared, index)
+
+    def get(self, client: Client, index: int, make: Callable[[], str]) -> str:
+        """The piece, made only when the last build did not keep it."""
+        key = self.key(client, index) if self.fragments is not None else None
+        if key is None or self.fragments is None:
+            return make()
+        return self.fragments.get(key, lambda: make().encode()).decode()
+
+    def keep(self, clients: Iterable[Client]) -> None:
+        """Keep the last build's pieces of these clients for the next build
+        now, for pages rendered in other processes, which cannot keep any."""
+        if self.fragments is None:
+            return
+        for client in clients:
+            for index in range(-1, len(client.deals)):
+                key = self.key(client, index)
+                if key is not None:
+                    self.fragments.keep(key)

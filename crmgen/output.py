@@ -57,19 +57,22 @@ class Plan:
     env: jinja2.Environment
     site: Site
     keys: dict[str, bytes]
-    reused: dict[str, Path]
+    reused: dict[str, str]
     pending: list[Client]
     old_data: Path | None = None
 
 
-def plan(project: Project, previous: Record | None, compiled: bool = False) -> Plan:
+def plan(
+    project: Project, previous: Record | None, fragments: Fragments | None = None
+) -> Plan:
     """Derive the site and sort its client pages into reused and to render;
-    compiled: keep compiled templates in the project's cache."""
-    env = environment(project.root, compiled)
-    site = prepare(env, project)
+    fragments: the pieces kept between builds (then compiled templates are
+    kept in the project's cache too)."""
+    env = environment(project.root, compiled=fragments is not None)
+    site = prepare(env, project, fragments)
     context = page_context(site, templates_digest(project.root))
     keys: dict[str, bytes] = {}
-    reused: dict[str, Path] = {}
+    reused: dict[str, str] = {}
     pending: list[Client] = []
     for client in project.clients:
         name = page_name(client)
@@ -89,13 +92,15 @@ def write_site(
     folder: Path,
     history: GitFacts | None = None,
     fragments: Fragments | None = None,
-) -> tuple[list[str], dict[str, bytes]]:
-    """Write the site into folder; every file's name and the page keys.
+) -> tuple[list[str], dict[str, bytes], list[str]]:
+    """Write the site into folder; every file's name, the page keys and the
+    pages reused from the last build as they were (their stamps unchanged).
     fragments: the pieces kept between builds, if any."""
     if previous is not None and previous.output != str(folder):
         previous = None
-    work = plan(project, previous, compiled=fragments is not None)
+    work = plan(project, previous, fragments)
     few = len(work.pending) <= IN_PLACE_SHARE * len(project.clients)
+    reused = list(work.reused)
     if previous is not None and few and (folder / MARKER).is_file():
         names = write_in_place(work, folder, previous, history, fragments)
     else:
@@ -103,7 +108,8 @@ def write_site(
         with Staging(folder) as staging:
             names = write_staged(work, staging, history, fragments)
             staging.commit()
-    return sorted(names), work.keys
+        reused = [name for name in reused if name not in staging.copied]
+    return sorted(names), work.keys, reused
 
 
 def write_staged(
@@ -115,7 +121,7 @@ def write_staged(
     """Every file of the site into staging, client pages by worker processes."""
     env, site = work.env, work.site
     for name, old in work.reused.items():
-        staging.write(name, old)
+        staging.link(name, old)
     names = list(work.keys)
     with PagePool(env, site, work.pending, staging.path) as pool:
         for name in STATIC_FILES:
@@ -158,6 +164,9 @@ def write_in_place(
     )
     for client in work.pending:
         streams[page_name(client)] = _page(env, site, client)
+    # The follow-ups page is rendered in a process of its own, whose pieces
+    # are lost with it: the last build's are kept for the next one here.
+    site.briefs.keep(site.project.clients)
     put_in_place(_stage_beside(folder, streams, APART))
     names = [*work.keys, *streams]
     current = set(names)

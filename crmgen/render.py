@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -24,6 +24,7 @@ from crmgen.bundled import TEMPLATES_DIR, default_templates
 from crmgen.bytecode import BytecodeCache
 from crmgen.derive import Facts
 from crmgen.followups import Row
+from crmgen.fragments import Briefs
 from crmgen.markdown import to_html
 from crmgen.model import Client, Deal, LogEntry
 from crmgen.totals import Amount
@@ -240,34 +241,59 @@ def log_entry(entry: LogEntry) -> Markup:
     return Markup("".join(parts))
 
 
-@jinja2.pass_environment
-def brief_card(env: jinja2.Environment, card: Card) -> Markup:
+@jinja2.pass_context
+def brief_card(context: jinja2.runtime.Context, card: Card) -> Markup:
     """A board card folded away under "more": one line, the same data attributes."""
+    client = card.client
+    index = next(i for i, deal in enumerate(client.deals) if deal is card.deal)
+    return _brief(context, client, index, lambda: _brief_card(context, card))
+
+
+def _brief_card(context: jinja2.runtime.Context, card: Card) -> str:
     client, deal, facts = card.client, card.deal, card.facts
     stale = " data-stale" if facts.stale else ""
     title = f" · {escape(deal.title)}" if card.show_title else ""
     owner = escape(client.owner or "no owner")
-    return Markup(
+    badge = follow_up_badge(context.environment, client, facts)
+    return (
         f'<li class="card-brief" {item_attributes(client, deal)} data-open '
         f'data-follow-up="{escape(facts.follow_up)}"{stale} {deal_attributes(deal)}>'
         f'<a href="clients/{escape(client.id)}.html">{escape(client.name)}</a>{title} '
         f'<span class="muted">{escape(money(deal.value, deal.currency))} · '
-        f"{escape(percent(deal.probability))} · {owner}</span> "
-        f"{follow_up_badge(env, client, facts)}</li>"
+        f"{escape(percent(deal.probability))} · {owner}</span> {badge}</li>"
     )
 
 
-@jinja2.pass_environment
-def brief_row(env: jinja2.Environment, row: Row) -> Markup:
+@jinja2.pass_context
+def brief_row(context: jinja2.runtime.Context, row: Row) -> Markup:
     """A follow-up row folded away under "more": the client's name and badge."""
+    return _brief(context, row.client, -1, lambda: _brief_row(context, row))
+
+
+def _brief_row(context: jinja2.runtime.Context, row: Row) -> str:
     client, facts = row.client, row.facts
-    return Markup(
+    return (
         f'<li {item_attributes(client)} data-follow-up="{escape(facts.follow_up)}">'
         f'<a href="clients/{escape(client.id)}.html">{escape(client.name)}</a> '
-        f"{follow_up_badge(env, client, facts)} "
+        f"{follow_up_badge(context.environment, client, facts)} "
         f'<span class="muted">{escape(client.owner or "no owner")} · weighted '
         f"{escape(amounts(row.totals, True))}</span></li>"
     )
+
+
+def _brief(
+    context: jinja2.runtime.Context,
+    client: Client,
+    index: int,
+    make: Callable[[], str],
+) -> Markup:
+    """A one-line card or row, kept between builds where the page has the
+    site's briefs (see crmgen.fragments.Briefs); make builds it as text whose
+    every part is escaped."""
+    briefs = context.get("briefs")
+    if not isinstance(briefs, Briefs):
+        return Markup(make())
+    return Markup(briefs.get(client, index, make))
 
 
 def deal_attributes(deal: Deal) -> Markup:

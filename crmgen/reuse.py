@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -82,15 +82,18 @@ class Record:
         found = self.files.get(relative)
         if found is None:
             return None
-        path = f"{self.output}/{relative}"  # a Path for each of 10,000 costs more
-        return Path(path) if file_stamp(path) == found[0] else None
+        path = Path(self.output, relative)
+        return path if file_stamp(path) == found[0] else None
 
-    def reusable(self, relative: str, key: bytes) -> Path | None:
-        """The old file to link for a page whose key is unchanged, if any."""
+    def reusable(self, relative: str, key: bytes) -> str | None:
+        """The old file's path, to link for a page whose key is unchanged, if any:
+        a string, since a Path for each of 10,000 pages costs more than the stats."""
         found = self.files.get(relative)
         if not key or found is None or found[1] != key:
             return None
-        return self.untouched(relative)  # a page changed by hand is not reused
+        path = f"{self.output}/{relative}"
+        # A page changed by hand is not reused.
+        return path if file_stamp(path) == found[0] else None
 
 
 def file_stamp(path: str | Path) -> FileStamp | None:
@@ -193,10 +196,21 @@ def page_key(context: bytes, project: Project, path: str) -> bytes:
 
 
 def stamps_of(
-    folder: Path, keys: Mapping[str, bytes], names: list[str]
+    folder: Path,
+    keys: Mapping[str, bytes],
+    names: list[str],
+    previous: Record | None = None,
+    reused: Iterable[str] = (),
 ) -> dict[str, tuple[FileStamp, bytes]]:
-    """The written site's files with their stamps and page keys."""
+    """The written site's files with their stamps and page keys; the pages
+    reused from the previous build keep the stamps it recorded (a build
+    reuses a page only while its file still has them)."""
+    known = {name: previous.files[name][0] for name in reused} if previous else {}
+    base = str(folder)
     return {
-        name: (_file_stamp(os.stat(folder / name)), keys.get(name, b""))
+        name: (
+            known.get(name) or _file_stamp(os.stat(f"{base}/{name}")),
+            keys.get(name, b""),
+        )
         for name in names
     }

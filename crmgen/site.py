@@ -22,7 +22,7 @@ from crmgen.calendar import calendars, owner_files
 from crmgen.derive import Facts, facts
 from crmgen.document import client_line, site_document
 from crmgen.followups import build_sections
-from crmgen.fragments import Fragments
+from crmgen.fragments import Briefs, Fragments
 from crmgen.gitfacts import GitFacts
 from crmgen.loader import Project
 from crmgen.model import Client, LogEntry
@@ -74,6 +74,7 @@ class Site:
     pages: problem path -> client page, for problems that belong to a loaded client.
     nav: (file, label) of each page in the navigation.
     currency: the one totals lead with (see totals.shown_currency).
+    briefs: the one-line cards and rows kept between builds, if any.
     """
 
     project: Project
@@ -84,6 +85,7 @@ class Site:
     pages: Mapping[str, str]
     nav: tuple[tuple[str, str], ...]
     currency: str
+    briefs: Briefs
 
 
 def _nav(env: jinja2.Environment) -> tuple[tuple[str, str], ...]:
@@ -97,8 +99,11 @@ def _nav(env: jinja2.Environment) -> tuple[tuple[str, str], ...]:
     return tuple(pages)
 
 
-def prepare(env: jinja2.Environment, project: Project) -> Site:
-    """Derive every client's facts once and collect what the pages share."""
+def prepare(
+    env: jinja2.Environment, project: Project, fragments: Fragments | None = None
+) -> Site:
+    """Derive every client's facts once and collect what the pages share;
+    fragments: where the one-line cards and rows are kept between builds."""
     clients = project.clients
     found = {c.id: facts(c, project.config, project.today) for c in clients}
     owners = tuple(sorted({c.owner for c in clients if c.owner}, key=str.casefold))
@@ -108,7 +113,8 @@ def prepare(env: jinja2.Environment, project: Project) -> Site:
     deals = (deal for client in clients for deal in client.deals)
     currency = shown_currency(deals, project.config.currency)
     files = owner_files(owners)
-    return Site(project, found, owners, tags, files, pages, _nav(env), currency)
+    briefs = Briefs(fragments, project.digests, f"{project.today}\0{currency}")
+    return Site(project, found, owners, tags, files, pages, _nav(env), currency, briefs)
 
 
 def _common(site: Site, page: str, root: str) -> dict[str, Any]:
@@ -116,6 +122,7 @@ def _common(site: Site, page: str, root: str) -> dict[str, Any]:
     project = site.project
     return {
         "site": site,
+        "briefs": site.briefs,
         "config": project.config,
         "today": project.today,
         "problems": project.problems,

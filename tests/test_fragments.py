@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 import os
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from conftest import ProjectDir
 
-from crmgen import fragments
+from crmgen import board, followups, fragments
 from crmgen.cache import CACHE_DIR, cache_key, read_sealed, write_sealed
 from crmgen.config import Config
 from crmgen.site import LINE_PLACE
@@ -117,3 +118,83 @@ def test_a_foreign_store_is_never_trusted(built: ProjectDir) -> None:
     files = rebuild(built)
     assert not any(b"POISON" in data for data in files.values())
     assert files == good
+
+
+FOLDED = """\
+    ---
+    name: {name}
+    owner: {owner}
+    stage: lead
+    value: {value}
+    first_contact: 2026-03-01
+    next_follow_up: 2027-01-10
+    ---
+    """
+
+
+@pytest.fixture
+def folded(project: ProjectDir, monkeypatch: pytest.MonkeyPatch) -> ProjectDir:
+    """25 overdue clients on a board and follow-ups that show one in full:
+    the rest are one-line cards and rows. One edit is few enough for the
+    site to be updated in place (the follow-ups page in a process of its own)."""
+    monkeypatch.setattr(board, "COLUMN_LIMIT", 1)
+    monkeypatch.setattr(followups, "SECTION_LIMIT", 1)
+    for number in range(25):
+        text = FOLDED.format(name=f"Client {number}", owner="ana", value=number * 100)
+        project.client(f"c{number:02}", text)
+    for path in (project.root / "clients").glob("*.md"):
+        os.utime(path, (OLD, OLD))
+    assert project.run("build", "--today", TODAY).status == 0
+    return project
+
+
+def briefs(project: ProjectDir) -> dict[bytes, bytes]:
+    pieces = read_sealed(store(project), fragments.MAGIC, cache_key(Config()))
+    return {key: piece for key, piece in pieces.items() if key.startswith(b"brief")}
+
+
+def test_one_line_cards_and_rows_are_kept_and_remade_when_their_client_changes(
+    folded: ProjectDir,
+) -> None:
+    kept = briefs(folded)
+    # 24 folded cards and 24 folded rows (the most valuable client is in full).
+    assert len(kept) == 48
+    # A kept row shows through: planted for Client 3, it proves reuse.
+    row = next(
+        key
+        for key, piece in kept.items()
+        if b"Client 3<" in piece and b"card" not in piece
+    )
+    pieces = read_sealed(store(folded), fragments.MAGIC, cache_key(Config()))
+    planted = kept[row].replace(b"Client 3<", b"Client 3 (kept)<")
+    write_sealed(
+        store(folded), fragments.MAGIC, cache_key(Config()), {**pieces, row: planted}
+    )
+    edited = folded.root / "clients" / "c05.md"
+    edited.write_text(
+        textwrap.dedent(FOLDED.format(name="Client 5", owner="zed", value=500)),
+        encoding="utf-8",
+    )
+    os.utime(edited, (OLD + 1, OLD + 1))
+    assert folded.run("build", "--today", TODAY).status == 0
+    site = folded.root / "site"
+    board_page = (site / "index.html").read_text(encoding="utf-8")
+    rows_page = (site / "followups.html").read_text(encoding="utf-8")
+    assert "Client 3 (kept)" in rows_page
+    # The edited client's card and row are made again, with the new owner.
+    for page in (board_page, rows_page):
+        line = next(line for line in page.splitlines() if ">Client 5</a>" in line)
+        assert "zed" in line and "ana" not in line
+    # Every piece is kept for the next build but the edited client's new row:
+    # made in the follow-ups page's process, it is made again next time.
+    again = briefs(folded)
+    assert len(again) == 47 and again[row] == planted
+    # Apart from the planted row, the pages are what a build without the
+    # cache makes of the same files.
+    fresh = folded.root / "fresh"
+    no_cache = folded.run("build", "--today", TODAY, "--no-cache", "--out", str(fresh))
+    assert no_cache.status == 0
+    assert (fresh / "index.html").read_text(encoding="utf-8") == board_page
+    assert (fresh / "followups.html").read_text(encoding="utf-8") == rows_page.replace(
+        "Client 3 (kept)", "Client 3"
+    )

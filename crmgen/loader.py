@@ -251,7 +251,7 @@ def load_project(
     day = resolve_today(config, today)
     paths = discover(root)
     wanted = paths if only is None else sorted(set(only))
-    with gc_paused():
+    with gc_paused(lasting=True):
         parsed, digests = read_checked(root, wanted, paths, config, day, cache)
         project = assemble(root, config, day, problems, parsed, paths)
     log.debug("loaded %d client files", len(wanted))

@@ -56,7 +56,7 @@ class Entry(NamedTuple):
 
     stamp: the file's stamp when read, None when it was too recent to trust.
     digest: blake2b of the file's bytes.
-    parsed: what parse_client returned for those bytes, as (client, problems)
+    parsed: what parse_checked returned for those bytes, as (client, problems)
         pickled by dumps.
     """
 

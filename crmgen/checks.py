@@ -10,11 +10,14 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 from crmgen.config import Config
 from crmgen.model import Client, Deal, Problem
+from crmgen.parse import parse_client
 
-Rule = Callable[[Client, Config, dt.date], Iterator[Problem]]
+Rule = Callable[[Client, Config], Iterator[Problem]]
+DatedRule = Callable[[Client, Config, dt.date], Iterator[Problem]]
 
 
 def _deal_line(client: Client, deal: Deal, key: str) -> int:
@@ -24,9 +27,7 @@ def _deal_line(client: Client, deal: Deal, key: str) -> int:
     return client.key_lines.get(key, deal.line)
 
 
-def lost_needs_reason(
-    client: Client, config: Config, today: dt.date
-) -> Iterator[Problem]:
+def lost_needs_reason(client: Client, config: Config) -> Iterator[Problem]:
     """A lost deal says why the client declined (`lost_reason`)."""
     for deal in client.deals:
         if deal.stage == "lost" and not deal.lost_reason:
@@ -40,9 +41,7 @@ def lost_needs_reason(
             )
 
 
-def lost_reason_listed(
-    client: Client, config: Config, today: dt.date
-) -> Iterator[Problem]:
+def lost_reason_listed(client: Client, config: Config) -> Iterator[Problem]:
     """A lost reason is one of the project's reasons, so reasons stay countable."""
     if not config.lost_reasons:
         return
@@ -59,9 +58,7 @@ def lost_reason_listed(
             )
 
 
-def reason_only_when_lost(
-    client: Client, config: Config, today: dt.date
-) -> Iterator[Problem]:
+def reason_only_when_lost(client: Client, config: Config) -> Iterator[Problem]:
     """Only a lost deal carries a `lost_reason`."""
     for deal in client.deals:
         if deal.lost_reason and deal.stage != "lost":
@@ -75,9 +72,7 @@ def reason_only_when_lost(
             )
 
 
-def closed_probability(
-    client: Client, config: Config, today: dt.date
-) -> Iterator[Problem]:
+def closed_probability(client: Client, config: Config) -> Iterator[Problem]:
     """A won deal is at 100 %, a lost one at 0 %."""
     for deal in client.deals:
         expected = {"won": 100, "lost": 0}.get(deal.stage)
@@ -93,9 +88,7 @@ def closed_probability(
             )
 
 
-def closed_on_matches_stage(
-    client: Client, config: Config, today: dt.date
-) -> Iterator[Problem]:
+def closed_on_matches_stage(client: Client, config: Config) -> Iterator[Problem]:
     """A closed deal says when it closed; an open one has no `closed_on`."""
     for deal in client.deals:
         if deal.is_open and deal.closed_on is not None:
@@ -119,7 +112,7 @@ def closed_on_matches_stage(
             )
 
 
-def known_kinds(client: Client, config: Config, today: dt.date) -> Iterator[Problem]:
+def known_kinds(client: Client, config: Config) -> Iterator[Problem]:
     """Every log entry's kind is one the project knows."""
     kinds = config.kinds  # a property that builds its tuple on every use
     for entry in client.log:
@@ -152,9 +145,7 @@ def no_future_entries(
             )
 
 
-def stage_entries_name_deals(
-    client: Client, config: Config, today: dt.date
-) -> Iterator[Problem]:
+def stage_entries_name_deals(client: Client, config: Config) -> Iterator[Problem]:
     """A stage entry of a multi-deal client names one of its deals."""
     titles = {deal.title for deal in client.deals}
     several = "deals" in client.front_matter
@@ -173,9 +164,7 @@ def stage_entries_name_deals(
             )
 
 
-def contact_dates_in_order(
-    client: Client, config: Config, today: dt.date
-) -> Iterator[Problem]:
+def contact_dates_in_order(client: Client, config: Config) -> Iterator[Problem]:
     """`last_contact` is not before `first_contact`."""
     first, last = client.first_contact, client.last_contact_key
     if first is not None and last is not None and last < first:
@@ -192,9 +181,7 @@ def contact_dates_in_order(
 EMAIL = re.compile(r"[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>.]+")
 
 
-def email_is_an_address(
-    client: Client, config: Config, today: dt.date
-) -> Iterator[Problem]:
+def email_is_an_address(client: Client, config: Config) -> Iterator[Problem]:
     """`email` holds one address, so that the site can link it and exports
     and calendars carry something a mail program can use."""
     email = client.text("email")
@@ -209,6 +196,8 @@ def email_is_an_address(
         )
 
 
+# The rules that depend on the file and the configuration alone: their
+# problems are kept in the cache with the parse (see parse_checked).
 RULES: tuple[Rule, ...] = (
     lost_needs_reason,
     lost_reason_listed,
@@ -216,13 +205,46 @@ RULES: tuple[Rule, ...] = (
     closed_probability,
     closed_on_matches_stage,
     known_kinds,
-    no_future_entries,
     stage_entries_name_deals,
     contact_dates_in_order,
     email_is_an_address,
 )
+# The rules that depend on today's date too, run on every load.
+DATED_RULES: tuple[DatedRule, ...] = (no_future_entries,)
 
 
 def check_client(client: Client, config: Config, today: dt.date) -> list[Problem]:
     """Run every rule over one client."""
-    return [problem for rule in RULES for problem in rule(client, config, today)]
+    return check_file(client, config) + check_dated(client, config, today)
+
+
+def check_file(client: Client, config: Config) -> list[Problem]:
+    """Run the rules that do not depend on today's date."""
+    return [problem for rule in RULES for problem in rule(client, config)]
+
+
+def check_dated(client: Client, config: Config, today: dt.date) -> list[Problem]:
+    """Run the rules that depend on today's date."""
+    return [problem for rule in DATED_RULES for problem in rule(client, config, today)]
+
+
+def parse_checked(
+    path: str, data: bytes, config: Config
+) -> tuple[Client | None, list[Problem]]:
+    """parse_client, with the rules that do not depend on today run: what a
+    file's bytes and the configuration make of it. The client carries its
+    problems so far, sorted (see with_problems)."""
+    client, problems = parse_client(path, data, config)
+    if client is None:
+        return None, problems
+    return with_problems(client, problems + check_file(client, config))
+
+
+def with_problems(
+    client: Client, problems: list[Problem]
+) -> tuple[Client, list[Problem]]:
+    """The client carrying these problems, sorted, and the problems."""
+    ordered = tuple(sorted(problems))
+    if ordered == client.problems:  # most clients: none, as parsed
+        return client, problems
+    return replace(client, problems=ordered), problems

@@ -10,10 +10,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from crmgen.cache import gc_paused
-from crmgen.checks import check_client
+from crmgen.checks import check_dated, parse_checked, with_problems
 from crmgen.config import CONFIG_NAME, Config, config_from_bytes, load_config
 from crmgen.model import Client, Problem, count
-from crmgen.parse import parse_client
 from crmgen.reading import read_clients
 
 log = logging.getLogger(__name__)
@@ -163,19 +162,16 @@ def parse_and_check(
     path: str, data: bytes, config: Config, today: dt.date
 ) -> tuple[Client | None, list[Problem]]:
     """Parse one client file's bytes and run the rules over the result."""
-    return checked(parse_client(path, data, config), config, today)
+    return checked(parse_checked(path, data, config), config, today)
 
 
 def checked(parsed: Parsed, config: Config, today: dt.date) -> Parsed:
-    """A parsed file with the rules run: its client carries its sorted problems."""
+    """A file as parse_checked made it, with the rules that depend on today
+    run too: its client carries all its problems, sorted."""
     client, problems = parsed
     if client is None:
         return None, problems
-    problems = problems + check_client(client, config, today)
-    ordered = tuple(sorted(problems))
-    if ordered == client.problems:  # most clients: none, as parsed
-        return client, problems
-    return replace(client, problems=ordered), problems
+    return with_problems(client, problems + check_dated(client, config, today))
 
 
 def resolve_today(config: Config, today: dt.date | None) -> dt.date:

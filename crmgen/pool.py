@@ -1,6 +1,6 @@
 """Read and parse client files, over every core when there are many.
 
-parse_client is a pure function of (path, bytes, config), so files can be
+parse_checked is a pure function of (path, bytes, config), so files can be
 parsed in any process and in any order; results come back in path order.
 """
 
@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from crmgen.cache import Entry, digest_of, dumps, gc_paused, now_ns, stamp_of
+from crmgen.checks import parse_checked
 from crmgen.config import Config
 from crmgen.model import Problem
-from crmgen.parse import parse_client
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ def read_and_parse(root: str, path: str, config: Config) -> Parsed:
         return Problem(
             path, 1, "error", "unreadable", f"cannot read the file: {error.strerror}"
         )
-    client, problems = parse_client(path, data, config)
+    client, problems = parse_checked(path, data, config)
     parsed = dumps((client, tuple(problems)))
     return Entry(stamp_of(status, now_ns()), digest_of(data), parsed)
 

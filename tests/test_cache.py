@@ -100,6 +100,43 @@ def test_warm_load_reads_no_file_that_did_not_change(
     assert parsed == []
 
 
+def test_only_the_rules_of_today_run_again_on_a_cached_file(
+    project: ProjectDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rules that depend on the file alone are kept with its parse; the
+    one that depends on today (no entry after it) runs on every load."""
+    project.client(
+        "lost",
+        """\
+        ---
+        name: Lost Co
+        stage: lost
+        first_contact: 2026-03-01
+        closed_on: 2027-01-10
+        ---
+
+        ## Log
+
+        ### 2027-01-10 call: they went elsewhere
+        """,
+    )
+    make_old(project)
+
+    def codes(day: dt.date) -> list[tuple[int, str]]:
+        return [(p.line, p.code) for p in load_project(project.root, day).problems]
+
+    assert codes(TODAY) == [(3, "missing-lost-reason")]
+    monkeypatch.setattr("crmgen.pool.read_and_parse", None)  # from the cache only
+    before = dt.date(2027, 1, 5)
+    assert codes(before) == [(3, "missing-lost-reason"), (10, "future-entry")]
+    lost = load_project(project.root, before).client("lost")
+    assert lost is not None and [p.code for p in lost.problems] == [
+        "missing-lost-reason",
+        "future-entry",
+    ]
+    assert codes(TODAY) == [(3, "missing-lost-reason")]
+
+
 def test_an_edited_file_is_parsed_again(sample: ProjectDir) -> None:
     load_project(sample.root, TODAY)
     # Same size, same modification time: only the content (and ctime) differ.

@@ -1,14 +1,15 @@
 """The project's cache of parsed client files, in the git-ignored `.crmgen-cache/`.
 
-One file holds every entry: a magic line, a checksum of the rest, then a
-pickle of (key, entries). Every cache file is sealed so (see write_sealed),
-its checksum keyed with a secret of the user's (see seal_key). The key is
-crmgen's version, a digest of its code, this file's format and the
-configuration's fingerprint; an entry stands while its file's bytes do.
-Each entry keeps its parse result pickled on its own, so saving after a few
-files changed pickles only those, and a worker process's result is stored as is.
-Anything unexpected (another magic, key or checksum, a truncated or garbled
-file) reads as an empty cache, never as an error: parsing again is always right.
+The entries are spread over a few files by path (`clients-NN.pickle`), each a
+magic line, a checksum of the rest, then a pickle of (key, entries). Every
+cache file is sealed so (see write_sealed), its checksum keyed with a secret
+of the user's (see seal_key). The key is crmgen's version, a digest of its
+code, this file's format and the configuration's fingerprint; an entry stands
+while its file's bytes do. Each entry keeps its parse result pickled on its
+own, so saving after a few files changed pickles only those, and a worker
+process's result is stored as is. Anything unexpected (another magic, key or
+checksum, a truncated or garbled file) reads as an empty cache, never as an
+error: parsing again is always right.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import os
 import pickle
 import tempfile
 import time
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
@@ -36,7 +38,7 @@ from crmgen.model import Client, Deal, LogEntry, Problem, StageChange
 log = logging.getLogger(__name__)
 
 CACHE_DIR = ".crmgen-cache"
-CLIENTS_FILE = "clients.pickle"
+SHARDS = 16
 SEAL_KEY_FILE = "seal.key"
 SEAL_KEY_SIZE = 32
 MAGIC = b"crmgen cache\n"
@@ -106,20 +108,31 @@ def code_digest() -> str:
 
 
 class ClientCache:
-    """Parsed client files by path, loaded from and saved to the cache file."""
+    """Parsed client files by path, loaded from and saved to the cache files.
 
-    def __init__(self, file: Path | None, key: str, entries: dict[str, Entry]) -> None:
-        self.file = file
+    The entries are spread over SHARDS files by path, so that saving after
+    a few files changed rewrites only their shares: at 10,000 clients the
+    whole cache is some 30 MB, and rewriting it took longer than reading it.
+    """
+
+    def __init__(
+        self, folder: Path | None, key: str, entries: dict[str, Entry]
+    ) -> None:
+        self.folder = folder
         self.key = key
         self.entries = entries
-        self.changed = False
+        self.changed: set[int] = set()  # the shards to write
 
     @classmethod
     def open(cls, root: Path, config: Config) -> ClientCache:
-        """The project's cache; empty when the file is missing, damaged or foreign."""
-        file = root / CACHE_DIR / CLIENTS_FILE
+        """The project's cache; a shard whose file is missing, damaged or
+        foreign is empty."""
+        folder = root / CACHE_DIR
         key = cache_key(config)
-        return cls(file, key, _read(file, key))
+        entries: dict[str, Entry] = {}
+        for shard in range(SHARDS):
+            entries.update(_read(shard_file(folder, shard), key))
+        return cls(folder, key, entries)
 
     @classmethod
     def disabled(cls, config: Config) -> ClientCache:
@@ -133,22 +146,41 @@ class ClientCache:
     def put(self, path: str, entry: Entry) -> None:
         """Remember a freshly parsed file."""
         self.entries[path] = entry
-        self.changed = True
+        self.changed.add(shard_of(path))
 
     def save(self, existing: Iterable[str]) -> None:
-        """Write the cache if it changed, keeping only files that still exist."""
+        """Write the shards that changed, keeping only files that still exist."""
         keep = set(existing)
         gone = [path for path in self.entries if path not in keep]
         for path in gone:
             del self.entries[path]
-        if self.file is None or not (self.changed or gone):
+            self.changed.add(shard_of(path))
+        if self.folder is None or not self.changed:
             return
+        shares: dict[int, dict[str, Entry]] = {shard: {} for shard in self.changed}
+        for path, entry in self.entries.items():
+            share = shares.get(shard_of(path))
+            if share is not None:
+                share[path] = entry
         try:
-            write_sealed(self.file, MAGIC, self.key, self.entries)
+            for shard, share in sorted(shares.items()):
+                write_sealed(shard_file(self.folder, shard), MAGIC, self.key, share)
         except OSError as error:
-            log.warning("cannot write the cache %s: %s", self.file, error)
+            log.warning("cannot write the cache in %s: %s", self.folder, error)
             return
-        self.changed = False
+        self.changed.clear()
+        with contextlib.suppress(OSError):  # where earlier crmgen kept them all
+            os.unlink(self.folder / "clients.pickle")
+
+
+def shard_of(path: str) -> int:
+    """Which of the cache's files keeps a path's entry."""
+    return zlib.crc32(path.encode()) % SHARDS
+
+
+def shard_file(folder: Path, shard: int) -> Path:
+    """The cache file of one shard."""
+    return folder / f"clients-{shard:02}.pickle"
 
 
 def _read(file: Path, key: str) -> dict[str, Entry]:

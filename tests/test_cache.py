@@ -16,9 +16,10 @@ from crmgen.bundled import default_templates
 from crmgen.bytecode import BytecodeCache
 from crmgen.cache import (
     CACHE_DIR,
-    CLIENTS_FILE,
     ClientCache,
     read_sealed,
+    shard_file,
+    shard_of,
     write_sealed,
 )
 from crmgen.config import Config
@@ -56,8 +57,18 @@ def snapshot(project: Project) -> tuple[object, ...]:
     return project.clients, project.problems, project.files
 
 
-def cache_file(project: ProjectDir) -> Path:
-    return project.root / CACHE_DIR / CLIENTS_FILE
+def cache_files(project: ProjectDir) -> list[Path]:
+    """The client cache's files there are."""
+    return sorted((project.root / CACHE_DIR).glob("clients-*.pickle"))
+
+
+def entries_in(file: Path) -> dict[str, object]:
+    """A cache file's entries, its seal unchecked."""
+    data = file.read_bytes()
+    key, entries = pickle.loads(data[len(cache.MAGIC) + cache.DIGEST_SIZE :])
+    assert key == cache.cache_key(Config())
+    assert isinstance(entries, dict)
+    return entries
 
 
 def make_old(project: ProjectDir) -> None:
@@ -77,9 +88,9 @@ def sample(project: ProjectDir) -> ProjectDir:
 
 def test_warm_load_equals_cold_load(sample: ProjectDir) -> None:
     cold = load_project(sample.root, TODAY, cache=False)
-    assert not cache_file(sample).exists()
+    assert not cache_files(sample)
     first = load_project(sample.root, TODAY)
-    assert cache_file(sample).is_file()
+    assert cache_files(sample)
     second = load_project(sample.root, TODAY)
     assert snapshot(first) == snapshot(cold) == snapshot(second)
     assert [p.line for p in cold.problems if p.path == "clients/broken.md"] == [4, 5]
@@ -155,6 +166,29 @@ def test_a_just_saved_file_is_compared_by_content(sample: ProjectDir) -> None:
     assert acme is not None and acme.log[0].body == "Spoke with Bob."
 
 
+def test_saving_after_one_edit_rewrites_only_that_files_share(
+    project: ProjectDir,
+) -> None:
+    for number in range(40):
+        project.client(f"c{number:02}", ACME.replace("Acme", f"Client {number}"))
+    make_old(project)
+    load_project(project.root, TODAY)
+    files = cache_files(project)
+    assert len(files) > 1
+    for file in files:  # each share holds the paths it is for
+        shard = int(file.stem.split("-")[1])
+        assert {shard_of(path) for path in entries_in(file)} == {shard}
+    inodes = {file: file.stat().st_ino for file in files}
+    edited = project.client("c07", ACME.replace("Acme", "Renamed"))
+    os.utime(edited, (OLD, OLD))
+    load_project(project.root, TODAY)
+    rewritten = [file for file in files if file.stat().st_ino != inodes[file]]
+    share = shard_file(project.root / CACHE_DIR, shard_of("clients/c07.md"))
+    assert rewritten == [share]
+    renamed = load_project(project.root, TODAY).client("c07")
+    assert renamed is not None and renamed.name == "Renamed"
+
+
 def test_removed_files_leave_the_cache(sample: ProjectDir) -> None:
     load_project(sample.root, TODAY)
     (sample.root / "clients/broken.md").unlink()
@@ -212,9 +246,9 @@ def damage_resealed_garbage(data: bytes) -> bytes:
 def test_a_damaged_cache_is_rebuilt(sample: ProjectDir, damage: object) -> None:
     cold = load_project(sample.root, TODAY, cache=False)
     load_project(sample.root, TODAY)
-    file = cache_file(sample)
     assert callable(damage)
-    file.write_bytes(damage(file.read_bytes()))
+    for file in cache_files(sample):
+        file.write_bytes(damage(file.read_bytes()))
     assert snapshot(load_project(sample.root, TODAY)) == snapshot(cold)
     assert len(ClientCache.open(sample.root, Config()).entries) == 3
 
@@ -273,11 +307,11 @@ def test_an_unwritable_cache_does_not_fail_the_load(sample: ProjectDir) -> None:
 
 def test_cache_file_holds_no_absolute_paths(sample: ProjectDir) -> None:
     load_project(sample.root, TODAY)
-    data = cache_file(sample).read_bytes()
-    assert str(sample.root).encode() not in data
-    key, entries = pickle.loads(data[len(cache.MAGIC) + cache.DIGEST_SIZE :])
-    assert key == cache.cache_key(Config())
-    assert sorted(entries) == sorted(
+    paths = []
+    for file in cache_files(sample):
+        assert str(sample.root).encode() not in file.read_bytes()
+        paths += entries_in(file)
+    assert sorted(paths) == sorted(
         ["clients/acme.md", "clients/broken.md", "clients/archive/old-co.md"]
     )
 
@@ -328,7 +362,11 @@ def planted_files(root: Path) -> list[tuple[Path, bytes, str]]:
     template = str(root / "templates" / "base.html")
     bucket_key = compiled.get_cache_key("base.html", template)
     return [
-        (root / CACHE_DIR / CLIENTS_FILE, cache.MAGIC, cache.cache_key(Config())),
+        (
+            shard_file(root / CACHE_DIR, shard_of("clients/acme.md")),
+            cache.MAGIC,
+            cache.cache_key(Config()),
+        ),
         (root / CACHE_DIR / reuse.SITE_FILE, reuse.MAGIC, cache.code_key()),
         (
             root / CACHE_DIR / fragments.FRAGMENTS_FILE,

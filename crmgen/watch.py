@@ -14,7 +14,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.events import (
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirModifiedEvent,
+    DirMovedEvent,
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
 from watchdog.observers import Observer
 
 from crmgen.config import CONFIG_NAME
@@ -82,8 +94,6 @@ class _Collector(FileSystemEventHandler):
         self.wake = threading.Event()
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.event_type in ("opened", "closed_no_write"):
-            return
         created = event.event_type in ("created", "moved")
         self._add(os.fsdecode(event.src_path), event.is_directory, False)
         destination = getattr(event, "dest_path", "")
@@ -123,6 +133,22 @@ class _Collector(FileSystemEventHandler):
         return changes
 
 
+# Every event but a file opened or closed unwritten: a build reads every
+# client file, and those events would only be thrown away (unasked for, the
+# kernel never queues them).
+WRITES = [
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirModifiedEvent,
+    DirMovedEvent,
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+]
+
+
 class Watcher:
     """Calls rebuild(changes) after each burst of changes, until stop()."""
 
@@ -136,7 +162,9 @@ class Watcher:
 
     def start(self) -> None:
         """Begin watching clients/, templates/ and the project folder itself."""
-        self.observer.schedule(self.collector, str(self.root), recursive=False)
+        self.observer.schedule(
+            self.collector, str(self.root), recursive=False, event_filter=WRITES
+        )
         for name in (CLIENTS_DIR, TEMPLATES_DIR):
             self._watch_folder(name)
         self.observer.start()
@@ -147,7 +175,9 @@ class Watcher:
         if name in self.watched or not folder.is_dir():
             return
         self.watched.add(name)
-        self.observer.schedule(self.collector, str(folder), recursive=True)
+        self.observer.schedule(
+            self.collector, str(folder), recursive=True, event_filter=WRITES
+        )
 
     def run(self) -> None:
         """Wait for changes and rebuild, until stop(); a failed rebuild is logged."""

@@ -6,9 +6,13 @@ import os
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+from conftest import ProjectDir
 
+from crmgen import live
+from crmgen.commands import serve as serve_command
 from crmgen.watch import Changes, Watcher, classify
 
 
@@ -162,3 +166,50 @@ def test_the_rebuild_line_counts_in_words() -> None:
     assert plural(2, "file written", "files written") == "2 files written"
     assert plural(1, "client file") == "1 client file"
     assert plural(0, "warning") == "0 warnings"
+
+
+def test_a_save_just_after_the_first_build_is_rebuilt(
+    project: ProjectDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`watch` is watching by the time it says so: a file saved between the
+    first build and that line (here, at once after the build) is rebuilt."""
+    path = project.client(
+        "acme",
+        """\
+        ---
+        name: Acme
+        stage: lead
+        first_contact: 2026-03-01
+        ---
+        """,
+    )
+
+    class SavedAtOnce(live.LiveSite):
+        def __init__(self, *args: Any, **options: Any) -> None:
+            super().__init__(*args, **options)
+            path.write_text(
+                path.read_text(encoding="utf-8") + "\nSaved at once.\n",
+                encoding="utf-8",
+            )
+
+    run = Watcher.run
+
+    def one_rebuild(watcher: Watcher) -> None:
+        rebuild = watcher.rebuild
+
+        def then_stop(changes: Changes) -> None:
+            rebuild(changes)
+            watcher.stopping.set()
+
+        watcher.rebuild = then_stop
+        threading.Timer(10, watcher.stopping.set).start()  # never forever
+        run(watcher)
+
+    monkeypatch.setattr(live, "LiveSite", SavedAtOnce)
+    monkeypatch.setattr(Watcher, "run", one_rebuild)
+    monkeypatch.setattr(serve_command, "_stop_on_sigterm", lambda: None)
+    result = project.run("watch", "--today", "2027-01-15")
+    assert result.status == 0, result
+    assert "rebuilt after clients/acme.md" in result.out
+    page = project.root / "site" / "clients" / "acme.html"
+    assert "Saved at once." in page.read_text(encoding="utf-8")

@@ -119,17 +119,12 @@ def _start_server(args: argparse.Namespace, live: LiveSite, reloads: Reloads) ->
     args.server = server
 
 
-def run(args: argparse.Namespace) -> int:
-    # Imported here, not at the top: every command's module is imported at
-    # start-up, and a `crmgen build` with nothing to do must not wait for these.
+def _first_build(args: argparse.Namespace, root: Path) -> LiveSite:
+    """Build the whole site and say so, with the problems of the files."""
     import jinja2
 
     from crmgen.live import LiveSite
-    from crmgen.serve import Reloads
-    from crmgen.watch import Watcher
 
-    root = project_root(args)
-    _stop_on_sigterm()
     try:
         live = LiveSite(root, args.today, args.out, uses_git(args))
     except OutputFolderError as error:
@@ -146,12 +141,26 @@ def run(args: argparse.Namespace) -> int:
         f"({counts}); watching clients/, templates/ and crmgen.toml",
         flush=True,
     )
+    return live
+
+
+def run(args: argparse.Namespace) -> int:
+    # Imported here, not at the top: every command's module is imported at
+    # start-up, and a `crmgen build` with nothing to do must not wait for these.
+    from crmgen.serve import Reloads
+    from crmgen.watch import Watcher
+
+    root = project_root(args)
+    _stop_on_sigterm()
     reloads = Reloads() if args.command == "serve" else None
-    if reloads is not None:
-        _start_server(args, live, reloads)
+    # Watching starts before the first build, so that a file saved during it,
+    # or just after the line saying so, is rebuilt, never missed.
     watcher = Watcher(root, lambda changes: _report(live, changes, reloads))
     watcher.start()
     try:
+        live = _first_build(args, root)
+        if reloads is not None:
+            _start_server(args, live, reloads)
         watcher.run()
     except KeyboardInterrupt:
         pass
@@ -159,6 +168,8 @@ def run(args: argparse.Namespace) -> int:
         watcher.stop()
         if reloads is not None:
             reloads.close()
-            args.server.shutdown()
+        server = getattr(args, "server", None)
+        if server is not None:
+            server.shutdown()
     print("stopped", flush=True)
     return 0

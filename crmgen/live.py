@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import hashlib
 import logging
 import time
@@ -60,6 +61,19 @@ class Rebuilt:
     seconds: float
 
 
+def _settle() -> None:
+    """Tell the cycle collector to leave what is built alone from now on.
+
+    A watched project's records live until the next change replaces them
+    (reference counting frees them then). Left to the collector, a full
+    collection over them now and then would stall the rebuild it falls in:
+    0.1 s at 10,000 clients, longer than the rebuild itself. The garbage of
+    the build is collected first, so that none of it is kept for good.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 class LiveSite:
     """A project's parsed files and its site on disk, updated change by change."""
 
@@ -92,6 +106,10 @@ class LiveSite:
         self.pending_places: dict[str, tuple[Parsed, int, int]] | None = None
         self.data_stamp: FileStamp | None = None
         self._first_build()
+        # Client pages were rendered in other processes: compile their
+        # template here now rather than on the first save.
+        self.env.get_template("client.html")
+        _settle()
 
     def _first_build(self) -> None:
         """Write the whole site as build does: over every core, reusing the pages
@@ -139,6 +157,8 @@ class LiveSite:
         check_output(self.folder, self.root)
         written = self._write_edited_first(self.project, changed)
         more, removed = self._render(self.project, changed)
+        if changed is None:  # everything was made again
+            _settle()
         seconds = time.perf_counter() - started
         return Rebuilt(self.project, written + more, removed, seconds)
 

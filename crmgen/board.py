@@ -78,12 +78,15 @@ class Closed:
 
 @dataclass(frozen=True, slots=True)
 class Board:
-    """The whole board: open columns, pipeline totals and recent closes."""
+    """The whole board: open columns, pipeline totals and recent closes;
+    overdue and stale: how many clients are."""
 
     columns: tuple[Column, ...]
     totals: tuple[Amount, ...]
     closed: tuple[Closed, ...]
     since: dt.date
+    overdue: int
+    stale: int
 
     @property
     def deals(self) -> int:
@@ -157,4 +160,8 @@ def build_board(
         for stage in config.stages
         if not stage.open
     )
-    return Board(tuple(columns), totals(open_deals, currency), closed, since)
+    overdue = sum(1 for found in facts.values() if found.overdue)
+    stale = sum(1 for found in facts.values() if found.stale)
+    return Board(
+        tuple(columns), totals(open_deals, currency), closed, since, overdue, stale
+    )

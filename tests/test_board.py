@@ -43,6 +43,8 @@ def test_cards_go_overdue_today_none_scheduled(project: ProjectDir) -> None:
         "beta-cafes",
         "gamma-hotel",
     ]
+    # The stats above the columns count clients, not deals.
+    assert (board.overdue, board.stale) == (2, 2)
 
 
 def test_then_the_largest_weighted_value_first(project: ProjectDir) -> None:

@@ -72,6 +72,37 @@ def test_a_written_probability_is_kept_by_a_stage_change(project: ProjectDir) ->
     assert "### 2026-02-10 stage: Pilot: proposal -> negotiation, 70% -> 70%" in text
 
 
+def test_winning_a_deal_sets_its_written_probability_to_100(
+    project: ProjectDir,
+) -> None:
+    path = project.client("acme", DEALS)
+    result = project.run(
+        "set", "acme", "stage=won", "--deal", "Pilot", "--today", "2026-02-10"
+    )
+    assert result.status == 0, result
+    assert "warning" not in result.out + result.err
+    text = path.read_text()
+    assert "    stage: won\n    probability: 100\n" in text
+    assert "### 2026-02-10 stage: Pilot: proposal -> won, 70% -> 100%" in text
+    # The other deal, and a probability the command gives, are left as given.
+    assert "  - title: Rollout\n    stage: lead\n" in text
+    project.client("beta", DEALS.replace("Acme Corp", "Beta"))
+    given = project.run(
+        "set",
+        "beta",
+        "stage=won",
+        "probability=95",
+        "--deal",
+        "Pilot",
+        "--today",
+        "2026-02-10",
+    )
+    assert given.status == 0, given
+    assert (
+        "proposal -> won, 70% -> 95%" in (project.root / "clients/beta.md").read_text()
+    )
+
+
 def test_text_values_are_quoted_when_yaml_would_change_them(
     project: ProjectDir,
 ) -> None:

@@ -32,8 +32,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description="Change front-matter values of one client, touching only their "
         "lines. An empty VALUE (`key=`) removes the key. A stage change "
         "adds a `stage` log entry with the probability before and after; "
-        "a written probability is never changed by it. Moving to a "
-        "closed stage sets `closed_on` to today when absent; "
+        "a written probability is kept while the deal stays open. Moving "
+        "to a closed stage sets a written probability to the stage's (won "
+        "100, lost 0) and `closed_on` to today when absent; "
         "`stage=lost` needs `lost_reason=...`. Exit status 0 when "
         "written, 1 when refused, 2 on bad usage.",
     )
@@ -177,6 +178,12 @@ def _stage_move(
     if not stage.open and deal.closed_on is None and "closed_on" not in given:
         items = [*items, Assignment("closed_on", today.isoformat())]
     after = deal.probability if deal.probability_written else stage.probability
+    closing = not stage.open and "probability" not in given
+    if closing and deal.probability_written and after != stage.probability:
+        # A closed deal's outcome is certain: a written 70 % would stay, and
+        # be warned about, on a won deal.
+        after = stage.probability
+        items = [*items, Assignment("probability", str(after))]
     written = given.get("probability", "").strip()
     if written.isdigit():
         after = int(written)

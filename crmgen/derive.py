@@ -34,12 +34,14 @@ class Facts:
     no_next_step: bool
 
 
-def last_contact(client: Client, config: Config) -> dt.date | None:
-    """The later of the `last_contact` key and the newest contact-kind entry."""
+def last_contact(client: Client, config: Config, today: dt.date) -> dt.date | None:
+    """The later of the `last_contact` key and the newest contact-kind entry,
+    as of today: a date after it is a plan, not a contact (`check` warns of
+    such entries), and would make the days since contact negative."""
     dates = [entry.date for entry in client.log if entry.kind in config.contact_kinds]
     if client.last_contact_key is not None:
         dates.append(client.last_contact_key)
-    return max(dates, default=None)
+    return max((date for date in dates if date <= today), default=None)
 
 
 def newest_entry(client: Client) -> LogEntry | None:
@@ -59,9 +61,10 @@ def stale_days(client: Client, config: Config) -> int:
 
 def facts(client: Client, config: Config, today: dt.date) -> Facts:
     """Derive the client's facts for today."""
-    contact = last_contact(client, config)
+    contact = last_contact(client, config, today)
     since = contact or client.first_contact
-    days = (today - since).days if since is not None else None
+    # A first contact still to come is none yet: no days, not negative ones.
+    days = (today - since).days if since is not None and since <= today else None
     is_open = client.is_open
     follow = client.next_follow_up
     if follow is None:

@@ -101,6 +101,21 @@ def test_an_older_date_goes_where_its_date_belongs(project: ProjectDir) -> None:
     assert "last_contact: 2026-01-25  # from" in text  # older than the entry: moved
 
 
+def test_a_call_dated_after_today_leaves_last_contact_alone(
+    project: ProjectDir,
+) -> None:
+    """A contact to come is a plan (check warns of it): logged anyway, it
+    does not move `last_contact` ahead of today."""
+    path = project.client("acme", NEWEST_FIRST)
+    result = project.run(
+        "log", "acme", "call", "--date", "2026-02-20", "--today", "2026-02-10"
+    )
+    assert result.status == 0, result
+    text = path.read_text()
+    assert "### 2026-02-20 call\n" in text
+    assert "last_contact: 2026-01-03  # from" in text
+
+
 def test_a_non_contact_kind_leaves_last_contact_alone(project: ProjectDir) -> None:
     path = project.client("acme", NEWEST_FIRST)
     result = project.run("log", "acme", "note", "--today", "2026-02-10")

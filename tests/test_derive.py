@@ -46,6 +46,25 @@ def test_last_contact_is_the_later_of_key_and_contact_entries() -> None:
     assert facts(c, CONFIG, TODAY).last_contact == dt.date(2026, 3, 8)
 
 
+def test_a_contact_dated_after_today_is_not_one_yet() -> None:
+    """A future entry or key is a plan (check warns of it): the last contact
+    is the one before, and the days since it are never negative."""
+    c = client(
+        "stage: lead\nlast_contact: 2026-03-25\n",
+        "### 2026-03-24 call: planned\n### 2026-03-12 call\n",
+    )
+    fact = facts(c, CONFIG, TODAY)
+    assert (fact.last_contact, fact.days_since_contact) == (dt.date(2026, 3, 12), 8)
+    assert fact.last_entry is not None and fact.last_entry.summary == "planned"
+    # First contact on 2026-01-05, still to come on 2026-01-01.
+    fact = facts(client("stage: lead\n"), CONFIG, dt.date(2026, 1, 1))
+    assert (fact.last_contact, fact.days_since_contact, fact.stale) == (
+        None,
+        None,
+        False,
+    )
+
+
 def test_follow_up_states() -> None:
     for follow, state in (
         ("2026-03-19", "overdue"),

@@ -89,7 +89,9 @@ def _change(
     if args.next is not None:
         keyedit.set_key(edit.text, top, "next_follow_up", args.next.isoformat())
     last = edit.client.last_contact_key
-    if kind in config.contact_kinds and last is not None and last < entry.date:
+    # A contact to come is a plan: it does not move `last_contact` ahead of today.
+    recent = last is not None and last < entry.date <= edit.today
+    if kind in config.contact_kinds and recent:
         keyedit.set_key(
             edit.text,
             keyedit.top_level(edit.text),

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import statistics
 from typing import Any
 
 from crmgen.config import Config
-from crmgen.reportdata import MIN_DEALS, DealRow, ReportInput, rate
+from crmgen.reportdata import MIN_DEALS, DealRow, ReportInput, median_days, rate
 
 STUCK_FACTOR = 2  # a deal is stuck after twice its stage's median stay
 
@@ -70,7 +69,7 @@ def medians(data: ReportInput) -> dict[str, tuple[int, float | None]]:
     return {
         name: (
             len(found),
-            statistics.median(found) if len(found) >= MIN_DEALS else None,
+            median_days(found) if len(found) >= MIN_DEALS else None,
         )
         for name, found in days.items()
     }

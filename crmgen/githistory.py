@@ -16,6 +16,7 @@ from crmgen.gitrepo import Commit
 from crmgen.loader import CLIENTS_DIR, is_client_path
 from crmgen.model import Client, StageChange
 from crmgen.parse import parse_client
+from crmgen.words import plural
 
 log = logging.getLogger(__name__)
 
@@ -230,10 +231,10 @@ def deal_changes(
         change for chain in files for change in chain_changes(chain, reader, oldest)
     ]
     log.info(
-        "read %d deal changes from %d commits of %d client files",
-        len(changes),
-        len(commits),
-        len(files),
+        "read %s from %s of %s",
+        plural(len(changes), "deal change"),
+        plural(len(commits), "commit"),
+        plural(len(files), "client file"),
     )
     return tuple(sorted(changes, key=lambda change: change.date))
 

@@ -161,6 +161,13 @@ def rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4)
 
 
+def median_days(days: list[int]) -> int | float:
+    """The median of day counts: whole days when it is, as the counts are
+    (37, not 37.0), else halfway between two (48.5)."""
+    median = statistics.median(days)
+    return int(median) if median == int(median) else median
+
+
 def day_stats(days: list[int]) -> dict[str, object]:
     """n, mean and median of a list of day counts (mean to 0.1 day)."""
     if not days:
@@ -168,5 +175,5 @@ def day_stats(days: list[int]) -> dict[str, object]:
     return {
         "n": len(days),
         "mean": round(statistics.fmean(days), 1),
-        "median": statistics.median(days),
+        "median": median_days(days),
     }

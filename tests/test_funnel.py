@@ -6,6 +6,7 @@ from conftest import ProjectDir
 from reportkit import deal_client, selection
 
 from crmgen.funnel import funnel
+from crmgen.reportdata import median_days
 
 
 def test_median_stay_and_stuck_deals(project: ProjectDir) -> None:
@@ -76,3 +77,12 @@ def test_reached_and_conversion_to_won(project: ProjectDir) -> None:
     assert stages["lead"]["to_won"] == 0.6
     assert (stages["proposal"]["won"], stages["proposal"]["closed"]) == (3, 4)
     assert stages["proposal"]["to_won"] is None
+
+
+def test_a_median_of_whole_days_reads_as_whole_days() -> None:
+    # As the terminal, the page and the JSON show it: 15, not 15.0.
+    assert [repr(median_days(days)) for days in ([10, 20], [10, 21], [7])] == [
+        "15",
+        "15.5",
+        "7",
+    ]

@@ -323,24 +323,37 @@ def dumps(value: object) -> bytes:
     return buffer.getvalue()
 
 
+# Whether this process ends with its command, as the `crmgen` program's does
+# (see one_shot): then what a load makes lives until the process exits.
+_ONE_SHOT = False
+
+
+def one_shot() -> None:
+    """Say that this process ends with its command (see gc_paused)."""
+    global _ONE_SHOT
+    _ONE_SHOT = True
+
+
 @contextlib.contextmanager
 def gc_paused(lasting: bool = False) -> Iterator[None]:
     """Pause the cycle collector while many acyclic records are created.
 
     Loading builds hundreds of thousands of small records; the collector
     would traverse the growing heap again and again for no garbage.
-    lasting: the records live as long as the process does (a project being
-    built), so the collector is told to leave them alone for good: else its
-    first collections afterwards traverse all of them twice over, once per
-    younger generation, which takes longer than deriving every client's facts.
-    They are still freed by reference counting when dropped.
+    lasting: the records are the project a command works on. In a process
+    that ends with its command (see one_shot) they are then frozen out of
+    the collector: else its first collections afterwards traverse all of
+    them twice over, once per younger generation, which takes longer than
+    deriving every client's facts. The few cycles made while loading are
+    frozen too, which costs nothing in a process about to exit; in any other
+    (the tests, watch, a library user) nothing is frozen.
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if lasting:
+        if lasting and _ONE_SHOT:
             gc.freeze()
         if enabled:
             gc.enable()

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from crmgen import __version__
+from crmgen.cache import one_shot
 from crmgen.commands.base import UsageError
 from crmgen.gitrepo import GitError
 from crmgen.loader import ProjectNotFoundError
@@ -103,7 +104,10 @@ def run() -> NoReturn:
     and freeing them one by one at exit takes a quarter of a second that
     nobody waits for usefully; the operating system reclaims the memory at
     once. What is buffered for the terminal or the log is flushed first.
+    The records a command loads last as long, which spares their collection
+    too (see crmgen.cache.gc_paused).
     """
+    one_shot()
     status = main()
     logging.shutdown()
     try:

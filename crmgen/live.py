@@ -62,14 +62,17 @@ class Rebuilt:
 
 
 def _settle() -> None:
-    """Tell the cycle collector to leave what is built alone from now on.
+    """Tell the cycle collector to leave what is built alone until the next
+    whole build.
 
-    A watched project's records live until the next change replaces them
-    (reference counting frees them then). Left to the collector, a full
-    collection over them now and then would stall the rebuild it falls in:
-    0.1 s at 10,000 clients, longer than the rebuild itself. The garbage of
-    the build is collected first, so that none of it is kept for good.
+    A watched project's records live until a change replaces them. Left to
+    the collector, a full collection over them now and then would stall the
+    rebuild it falls in: 0.1 s at 10,000 clients, longer than the rebuild.
+    What the last settling froze is released first and the garbage collected,
+    so that nothing dropped since (an old template environment, whose
+    templates and environment point at each other) is kept for good.
     """
+    gc.unfreeze()
     gc.collect()
     gc.freeze()
 
@@ -157,7 +160,7 @@ class LiveSite:
         check_output(self.folder, self.root)
         written = self._write_edited_first(self.project, changed)
         more, removed = self._render(self.project, changed)
-        if changed is None:  # everything was made again
+        if changed is None:  # a whole build: what it replaced can be collected
             _settle()
         seconds = time.perf_counter() - started
         return Rebuilt(self.project, written + more, removed, seconds)

@@ -4,7 +4,9 @@ and the page being edited is written before anything else."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
+import weakref
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -135,3 +137,14 @@ def test_a_template_error_writes_nothing(site: LiveSite, project: ProjectDir) ->
     after = _files(site.folder)  # a temporary file left behind would show here
     assert after.keys() == before.keys()
     assert after == before
+
+
+def test_what_a_template_change_replaces_is_freed(site: LiveSite) -> None:
+    """The built site is frozen out of the cycle collector between whole
+    builds; the template environment a template change replaces (its
+    templates and it point at each other) is collected all the same."""
+    old = weakref.ref(site.env)
+    site.update(Changes(templates=True))
+    assert site.env is not old()
+    gc.collect()
+    assert old() is None

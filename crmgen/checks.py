@@ -1,7 +1,9 @@
 """The format's rules about what a parsed client means, one small function each.
 
 Parsing already reports what cannot be read (types, dates, YAML); these rules
-look at a client as a whole, with the project's configuration and today's date.
+look at a client as a whole, with the project's configuration, and one of them
+with today's date too. The others' verdicts stand while the file and the
+configuration do, so they are kept in the cache with the parse.
 """
 
 from __future__ import annotations
@@ -72,10 +74,16 @@ def reason_only_when_lost(client: Client, config: Config) -> Iterator[Problem]:
             )
 
 
+def settled_probability(stage: str) -> int | None:
+    """The probability of a deal in a stage whose outcome is certain: 100
+    for won, 0 for lost; None for any other stage."""
+    return {"won": 100, "lost": 0}.get(stage)
+
+
 def closed_probability(client: Client, config: Config) -> Iterator[Problem]:
     """A won deal is at 100 %, a lost one at 0 %."""
     for deal in client.deals:
-        expected = {"won": 100, "lost": 0}.get(deal.stage)
+        expected = settled_probability(deal.stage)
         if expected is not None and deal.probability != expected:
             yield Problem(
                 client.path,

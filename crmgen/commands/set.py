@@ -15,6 +15,7 @@ from crmgen.assign import (
     parse_assignment,
     reads_as,
 )
+from crmgen.checks import settled_probability
 from crmgen.commands.base import UsageError, add_today
 from crmgen.commands.editing import add_client, run_edit
 from crmgen.config import STAGE_KIND, Config
@@ -32,9 +33,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description="Change front-matter values of one client, touching only their "
         "lines. An empty VALUE (`key=`) removes the key. A stage change "
         "adds a `stage` log entry with the probability before and after; "
-        "a written probability is kept while the deal stays open. Moving "
-        "to a closed stage sets a written probability to the stage's (won "
-        "100, lost 0) and `closed_on` to today when absent; "
+        "a written probability is kept while the deal stays open, and set "
+        "to 100 by `stage=won`, to 0 by `stage=lost`. Moving to a closed "
+        "stage sets `closed_on` to today when absent; "
         "`stage=lost` needs `lost_reason=...`. Exit status 0 when "
         "written, 1 when refused, 2 on bad usage.",
     )
@@ -158,6 +159,21 @@ def _deal(edit: ClientFile, title: str | None) -> Deal | None:
     return found
 
 
+def _settle_probability(
+    deal: Deal, stage: str, items: list[Assignment]
+) -> list[Assignment]:
+    """The assignments, with the probability of a deal moving to won or lost
+    set to 100 or 0 when it is written and the command gives none: the
+    outcome is certain, and a written 70 % on a won deal is warned about."""
+    settled = settled_probability(stage)
+    given = any(item.key == "probability" for item in items)
+    if settled is None or given or not deal.probability_written:
+        return items
+    if deal.probability == settled:
+        return items
+    return [*items, Assignment("probability", str(settled))]
+
+
 def _stage_move(
     config: Config,
     deal: Deal | None,
@@ -177,14 +193,9 @@ def _stage_move(
         raise EditError(f"stage=lost needs a reason: add lost_reason=...{reasons}")
     if not stage.open and deal.closed_on is None and "closed_on" not in given:
         items = [*items, Assignment("closed_on", today.isoformat())]
+    items = _settle_probability(deal, stage.name, items)
     after = deal.probability if deal.probability_written else stage.probability
-    closing = not stage.open and "probability" not in given
-    if closing and deal.probability_written and after != stage.probability:
-        # A closed deal's outcome is certain: a written 70 % would stay, and
-        # be warned about, on a won deal.
-        after = stage.probability
-        items = [*items, Assignment("probability", str(after))]
-    written = given.get("probability", "").strip()
+    written = {item.key: item.value for item in items}.get("probability", "").strip()
     if written.isdigit():
         after = int(written)
     prefix = f"{title}: " if title else ""

@@ -17,7 +17,6 @@ from pathlib import Path
 from watchdog.events import (
     DirCreatedEvent,
     DirDeletedEvent,
-    DirModifiedEvent,
     DirMovedEvent,
     FileClosedEvent,
     FileCreatedEvent,
@@ -133,13 +132,14 @@ class _Collector(FileSystemEventHandler):
         return changes
 
 
-# Every event but a file opened or closed unwritten: a build reads every
-# client file, and those events would only be thrown away (unasked for, the
-# kernel never queues them).
+# The events that change what a build reads. Not a file opened or closed
+# unwritten: a build reads every client file, and those events would only be
+# thrown away (unasked for, the kernel never queues them). Not a folder
+# "modified" either, which only says a file in it changed: the file's own
+# event says which, and the folder's would rescan every client.
 WRITES = [
     DirCreatedEvent,
     DirDeletedEvent,
-    DirModifiedEvent,
     DirMovedEvent,
     FileClosedEvent,
     FileCreatedEvent,

@@ -100,6 +100,27 @@ def test_atomic_rename_save_and_leftovers(tmp_path: Path) -> None:
         watcher.stop()
 
 
+def test_a_save_in_a_subfolder_is_that_file_alone(tmp_path: Path) -> None:
+    """Not its folder too: a changed folder makes the whole project be read
+    again, and saving one client file changes nothing else."""
+    archive = tmp_path / "clients" / "archive"
+    archive.mkdir(parents=True)
+    target = archive / "old-co.md"
+    target.write_text("old\n")
+    recorder = Recorder()
+    watcher = _watching(tmp_path, recorder)
+    try:
+        temporary = archive / ".old-co.md.tmp"
+        temporary.write_text("new\n")
+        os.replace(temporary, target)
+        _wait(recorder)
+        assert [(c.clients, c.folders) for c in recorder.calls] == [
+            ({"clients/archive/old-co.md"}, set())
+        ]
+    finally:
+        watcher.stop()
+
+
 def test_folder_moved_in_and_output_ignored(tmp_path: Path) -> None:
     (tmp_path / "clients").mkdir()
     outside = tmp_path / "incoming"
@@ -202,8 +223,12 @@ def test_a_save_just_after_the_first_build_is_rebuilt(
             watcher.stopping.set()
 
         watcher.rebuild = then_stop
-        threading.Timer(10, watcher.stopping.set).start()  # never forever
-        run(watcher)
+        deadline = threading.Timer(10, watcher.stopping.set)  # never forever
+        deadline.start()
+        try:
+            run(watcher)
+        finally:
+            deadline.cancel()
 
     monkeypatch.setattr(live, "LiveSite", SavedAtOnce)
     monkeypatch.setattr(Watcher, "run", one_rebuild)

@@ -78,8 +78,10 @@ class Closed:
 
 @dataclass(frozen=True, slots=True)
 class Board:
-    """The whole board: open columns, pipeline totals and recent closes;
-    overdue and stale: how many clients are."""
+    """The whole board: open columns, pipeline totals and recent closes.
+
+    overdue, stale: how many clients are overdue, and stale (see derive).
+    """
 
     columns: tuple[Column, ...]
     totals: tuple[Amount, ...]

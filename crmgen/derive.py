@@ -19,7 +19,8 @@ FollowUp = str  # "overdue", "today", "scheduled" or "none"
 class Facts:
     """What today's date and the configuration make of one client.
 
-    last_contact: the later of `last_contact` and the newest contact-kind entry.
+    last_contact: the later of `last_contact` and the newest contact-kind entry,
+        on or before today.
     last_entry: the newest log entry of any kind (what was said last).
     days_since_contact: from the last contact (or first contact) to today.
     follow_up: "overdue", "today", "scheduled" or "none".
@@ -37,7 +38,7 @@ class Facts:
 def last_contact(client: Client, config: Config, today: dt.date) -> dt.date | None:
     """The later of the `last_contact` key and the newest contact-kind entry,
     as of today: a date after it is a plan, not a contact (`check` warns of
-    such entries), and would make the days since contact negative."""
+    an entry so dated), and would make the days since contact negative."""
     dates = [entry.date for entry in client.log if entry.kind in config.contact_kinds]
     if client.last_contact_key is not None:
         dates.append(client.last_contact_key)

@@ -2,14 +2,15 @@
 
 Each client's data.json line, calendar event and one-line card and row
 cost more to make than to look up; a build after one edit remakes only the
-edited client's. They live in `.crmgen-cache/fragments.pickle` with the parse
-cache's guards: a magic line, a checksum, and a key of crmgen's version, its
-code and the configuration. A damaged, partial or foreign file reads as empty, so the
-pieces are made again, never trusted.
+edited client's. They live in `.crmgen-cache/fragments.pickle` with the
+parse cache's guards: a magic line, a checksum, and a key of crmgen's
+version, its code and the configuration. A damaged, partial or foreign file
+reads as empty, so the pieces are made again, never trusted.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -52,7 +53,7 @@ class Fragments:
         """The last build's piece for key, if it kept one."""
         return self.old.get(key)
 
-    def keep(self, key: bytes) -> None:
+    def carry(self, key: bytes) -> None:
         """Keep the last build's piece for key, if any, for the next build."""
         piece = self.old.get(key)
         if piece is not None:
@@ -88,10 +89,11 @@ class Briefs:
         self,
         fragments: Fragments | None,
         digests: Mapping[str, bytes],
-        shared: str,
+        today: dt.date,
+        currency: str,
     ) -> None:
         self.fragments, self.digests = fragments, digests
-        self.shared = shared.encode()
+        self.shared = f"{today}\0{currency}".encode()
 
     def key(self, client: Client, index: int) -> bytes | None:
         """The piece's key; None for a client whose file has no digest."""
@@ -108,7 +110,7 @@ class Briefs:
             return make()
         return self.fragments.get(key, lambda: make().encode()).decode()
 
-    def keep(self, clients: Iterable[Client]) -> None:
+    def carry(self, clients: Iterable[Client]) -> None:
         """Keep the last build's pieces of these clients for the next build
         now, for pages rendered in other processes, which cannot keep any."""
         if self.fragments is None:
@@ -117,4 +119,4 @@ class Briefs:
             for index in range(-1, len(client.deals)):
                 key = self.key(client, index)
                 if key is not None:
-                    self.fragments.keep(key)
+                    self.fragments.carry(key)

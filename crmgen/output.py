@@ -63,12 +63,15 @@ class Plan:
 
 
 def plan(
-    project: Project, previous: Record | None, fragments: Fragments | None = None
+    project: Project,
+    previous: Record | None,
+    fragments: Fragments | None = None,
+    compiled: bool = False,
 ) -> Plan:
     """Derive the site and sort its client pages into reused and to render;
-    fragments: the pieces kept between builds (then compiled templates are
-    kept in the project's cache too)."""
-    env = environment(project.root, compiled=fragments is not None)
+    fragments: the pieces kept between builds; compiled: keep compiled
+    templates in the project's cache."""
+    env = environment(project.root, compiled)
     site = prepare(env, project, fragments)
     context = page_context(site, templates_digest(project.root))
     keys: dict[str, bytes] = {}
@@ -98,7 +101,7 @@ def write_site(
     fragments: the pieces kept between builds, if any."""
     if previous is not None and previous.output != str(folder):
         previous = None
-    work = plan(project, previous, fragments)
+    work = plan(project, previous, fragments, compiled=fragments is not None)
     few = len(work.pending) <= IN_PLACE_SHARE * len(project.clients)
     reused = list(work.reused)
     if previous is not None and few and (folder / MARKER).is_file():
@@ -166,7 +169,7 @@ def write_in_place(
         streams[page_name(client)] = _page(env, site, client)
     # The follow-ups page is rendered in a process of its own, whose pieces
     # are lost with it: the last build's are kept for the next one here.
-    site.briefs.keep(site.project.clients)
+    site.briefs.carry(site.project.clients)
     put_in_place(_stage_beside(folder, streams, APART))
     names = [*work.keys, *streams]
     current = set(names)

@@ -113,7 +113,7 @@ def prepare(
     deals = (deal for client in clients for deal in client.deals)
     currency = shown_currency(deals, project.config.currency)
     files = owner_files(owners)
-    briefs = Briefs(fragments, project.digests, f"{project.today}\0{currency}")
+    briefs = Briefs(fragments, project.digests, project.today, currency)
     return Site(project, found, owners, tags, files, pages, _nav(env), currency, briefs)
 
 

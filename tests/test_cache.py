@@ -137,7 +137,13 @@ def test_only_the_rules_of_today_run_again_on_a_cached_file(
         return [(p.line, p.code) for p in load_project(project.root, day).problems]
 
     assert codes(TODAY) == [(3, "missing-lost-reason")]
-    monkeypatch.setattr("crmgen.pool.read_and_parse", None)  # from the cache only
+
+    def unwanted(*args: object) -> None:
+        raise AssertionError("a rule that ignores today ran again")
+
+    # From the cache only, and only the rules of today run on it.
+    monkeypatch.setattr("crmgen.pool.read_and_parse", None)
+    monkeypatch.setattr("crmgen.checks.check_file", unwanted)
     before = dt.date(2027, 1, 5)
     assert codes(before) == [(3, "missing-lost-reason"), (10, "future-entry")]
     lost = load_project(project.root, before).client("lost")

@@ -198,3 +198,13 @@ def test_one_line_cards_and_rows_are_kept_and_remade_when_their_client_changes(
     assert (fresh / "followups.html").read_text(encoding="utf-8") == rows_page.replace(
         "Client 3 (kept)", "Client 3"
     )
+    # Another day makes other pieces: on the 9th the follow-ups are not yet
+    # due, and no kept piece of the 15th says otherwise.
+    day = "2027-01-09"
+    assert folded.run("build", "--today", day).status == 0
+    no_cache = folded.run("build", "--today", day, "--no-cache", "--out", str(fresh))
+    assert no_cache.status == 0
+    for name in ("index.html", "followups.html"):
+        page = (site / name).read_text(encoding="utf-8")
+        assert "Follow-up 10 Jan" in page and "badge-overdue" not in page
+        assert page == (fresh / name).read_text(encoding="utf-8")

@@ -24,8 +24,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description="Add `### DATE [TIME] KIND[: SUMMARY]` to the client's log, in "
         "the order the file uses (newest-first in a new log), creating "
         "`## Log` if missing. A contact kind moves an older "
-        "`last_contact` key forward. Exit status 0 when written, 1 when "
-        "refused, 2 on bad usage.",
+        "`last_contact` key forward, never past today. Exit status 0 when "
+        "written, 1 when refused, 2 on bad usage.",
     )
     add_client(parser)
     parser.add_argument("kind", metavar="KIND", help="the entry's kind, e.g. call")

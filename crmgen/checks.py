@@ -1,7 +1,7 @@
 """The format's rules about what a parsed client means, one small function each.
 
 Parsing already reports what cannot be read (types, dates, YAML); these rules
-look at a client as a whole, with the project's configuration, and one of them
+look at a client as a whole, with the project's configuration, and two of them
 with today's date too. The others' verdicts stand while the file and the
 configuration do, so they are kept in the cache with the parse.
 """
@@ -153,6 +153,22 @@ def no_future_entries(
             )
 
 
+def no_future_last_contact(
+    client: Client, config: Config, today: dt.date
+) -> Iterator[Problem]:
+    """`last_contact` is not after today: a contact still to come does not count."""
+    last = client.last_contact_key
+    if last is not None and last > today:
+        yield Problem(
+            client.path,
+            client.key_lines.get("last_contact", 1),
+            "warning",
+            "future-last-contact",
+            f"`last_contact` is {last}, after today ({today}), so it does not "
+            f"count yet; planned contact belongs in `next_follow_up`",
+        )
+
+
 def stage_entries_name_deals(client: Client, config: Config) -> Iterator[Problem]:
     """A stage entry of a multi-deal client names one of its deals."""
     titles = {deal.title for deal in client.deals}
@@ -218,7 +234,7 @@ RULES: tuple[Rule, ...] = (
     email_is_an_address,
 )
 # The rules that depend on today's date too, run on every load.
-DATED_RULES: tuple[DatedRule, ...] = (no_future_entries,)
+DATED_RULES: tuple[DatedRule, ...] = (no_future_entries, no_future_last_contact)
 
 
 def check_client(client: Client, config: Config, today: dt.date) -> list[Problem]:

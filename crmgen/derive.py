@@ -38,7 +38,7 @@ class Facts:
 def last_contact(client: Client, config: Config, today: dt.date) -> dt.date | None:
     """The later of the `last_contact` key and the newest contact-kind entry,
     as of today: a date after it is a plan, not a contact (`check` warns of
-    an entry so dated), and would make the days since contact negative."""
+    one), and would make the days since contact negative."""
     dates = [entry.date for entry in client.log if entry.kind in config.contact_kinds]
     if client.last_contact_key is not None:
         dates.append(client.last_contact_key)

@@ -163,6 +163,25 @@ def test_last_contact_before_first_contact() -> None:
     assert [(p.line, p.code) for p in problems] == [(4, "contact-before-first")]
 
 
+def test_a_last_contact_after_today_is_a_warning() -> None:
+    problems = check("""
+        ---
+        name: Acme
+        first_contact: 2026-01-05
+        last_contact: 2026-03-04
+        stage: lead
+        ---
+        """)
+    assert messages(problems) == [
+        (
+            4,
+            "warning",
+            "`last_contact` is 2026-03-04, after today (2026-03-01), so it does "
+            "not count yet; planned contact belongs in `next_follow_up`",
+        )
+    ]
+
+
 def test_an_email_that_is_not_one_address_is_a_warning() -> None:
     for email in ("ann at bistro", "ann@bistro", "ann@a.example, bo@b.example"):
         problems = check(f"""

@@ -28,6 +28,7 @@ from crmgen.fragments import Briefs
 from crmgen.markdown import to_html
 from crmgen.model import Client, Deal, LogEntry
 from crmgen.totals import Amount
+from crmgen.words import ago
 
 SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$", "JPY": "¥", "INR": "₹"}
 MONTHS = (
@@ -165,6 +166,7 @@ def environment(root: Path, compiled: bool = False) -> jinja2.Environment:
         percent=percent,
         short_date=short_date,
         days=days,
+        ago=ago,
         markdown=to_html,
         script_json=script_json,
         tel=tel,

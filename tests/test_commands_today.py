@@ -54,6 +54,19 @@ def test_overdue_most_valuable_first_then_due_then_stale(calls: ProjectDir) -> N
     assert "2026-02-01 call: talked prices — They want a discount." in out
 
 
+def test_a_contact_today_reads_today_in_the_terminal_and_on_the_site(
+    calls: ProjectDir,
+) -> None:
+    client(calls, "now", "stage: lead\nnext_follow_up: 2026-02-01")  # called today
+    result = calls.run("today", "--today", "2026-02-01")
+    assert "last contact 2026-02-01 (today)" in result.out
+    assert calls.run("build", "--today", "2026-02-01", "--no-git").status == 0
+    site = calls.root / "site"
+    for page in (site / "followups.html", site / "clients" / "now.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "(today)" in text and " ago" not in text, page
+
+
 def test_due_today_and_owner_filter(calls: ProjectDir) -> None:
     result = calls.run("today", "--today", "2026-02-10", "--owner", "MEI")
     assert result.status == 0, result

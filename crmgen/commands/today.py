@@ -12,6 +12,7 @@ from crmgen.commands.base import add_today, check_owner, project_root
 from crmgen.derive import Facts, facts
 from crmgen.loader import Project, load_project
 from crmgen.model import Client
+from crmgen.words import ago
 
 SECTIONS = (
     ("overdue", "Overdue", "31"),
@@ -100,7 +101,7 @@ def describe(call: Call, project: Project) -> list[str]:
     last = (
         "never"
         if fact.last_contact is None
-        else f"{fact.last_contact} ({fact.days_since_contact} days ago)"
+        else f"{fact.last_contact} ({ago(fact.days_since_contact or 0)})"
     )
     lines = [head, "    " + "  ·  ".join([*contact, f"last contact {last}"])]
     entry = fact.last_entry

@@ -7,6 +7,7 @@ outputs can never disagree about who is overdue or stale.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 
 from crmgen.config import Config
@@ -45,11 +46,37 @@ def last_contact(client: Client, config: Config, today: dt.date) -> dt.date | No
     return max((date for date in dates if date <= today), default=None)
 
 
+def newest_first(client: Client) -> list[LogEntry]:
+    """The log newest first.
+
+    Within a day the file's order stands (read the way `crmgen log` writes
+    it: newest first unless the dates run the other way), since an entry
+    without a time happened at an unknown moment of its day and where it
+    was written says what came after what. Entries with a time are put in
+    time order among the places such entries hold in that day.
+    """
+    entries = list(client.log)
+    if client.newest_first is False:
+        entries.reverse()
+    entries.sort(key=lambda entry: entry.date, reverse=True)  # stable: file order
+    for _day, places in itertools.groupby(
+        range(len(entries)), key=lambda place: entries[place].date
+    ):
+        timed = [place for place in places if entries[place].time]
+        ordered = sorted((entries[place] for place in timed), key=_time, reverse=True)
+        for place, entry in zip(timed, ordered, strict=True):
+            entries[place] = entry
+    return entries
+
+
+def _time(entry: LogEntry) -> str:
+    return entry.time or ""
+
+
 def newest_entry(client: Client) -> LogEntry | None:
-    """The newest log entry, by date and time, whatever the file's order."""
-    if not client.log:
-        return None
-    return max(client.log, key=lambda entry: (entry.date, entry.time or ""))
+    """The newest log entry (see newest_first)."""
+    entries = newest_first(client)
+    return entries[0] if entries else None
 
 
 def stale_days(client: Client, config: Config) -> int:

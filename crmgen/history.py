@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from crmgen.derive import newest_first
 from crmgen.model import Client, Deal, LogEntry
 
 DealKey = tuple[str, str]  # (client id, deal title)
@@ -50,12 +51,8 @@ def _deal_for(client: Client, named: str | None) -> Deal | None:
 
 
 def _ordered(client: Client) -> list[LogEntry]:
-    """The client's entries oldest first; same-day entries keep their written order."""
-    entries = list(client.log)
-    if client.newest_first:
-        entries.reverse()
-    order = {id(entry): index for index, entry in enumerate(entries)}
-    return sorted(entries, key=lambda e: (e.date, e.time or "", order[id(e)]))
+    """The client's entries oldest first, in the order the pages show them."""
+    return newest_first(client)[::-1]
 
 
 def log_events(client: Client) -> Iterable[StageEvent]:

@@ -19,13 +19,13 @@ import jinja2
 
 from crmgen.board import build_board
 from crmgen.calendar import calendars, owner_files
-from crmgen.derive import Facts, facts
+from crmgen.derive import Facts, facts, newest_first
 from crmgen.document import client_line, site_document
 from crmgen.followups import build_sections
 from crmgen.fragments import Briefs, Fragments
 from crmgen.gitfacts import GitFacts
 from crmgen.loader import Project
-from crmgen.model import Client, LogEntry
+from crmgen.model import Client
 from crmgen.render import SYMBOLS, environment, static_source
 from crmgen.reports_page import render_reports
 from crmgen.totals import shown_currency
@@ -131,13 +131,6 @@ def _common(site: Site, page: str, root: str) -> dict[str, Any]:
         "page": page,
         "root": root,
     }
-
-
-def newest_first(client: Client) -> list[LogEntry]:
-    """The log newest first by date and time; same-moment entries keep file order."""
-    entries = list(client.log) if client.newest_first else list(reversed(client.log))
-    entries.sort(key=lambda e: (e.date, e.time or ""), reverse=True)
-    return entries
 
 
 def details(client: Client) -> list[tuple[str, str]]:

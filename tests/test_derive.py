@@ -6,7 +6,7 @@ import datetime as dt
 import textwrap
 
 from crmgen.config import Config, Stage
-from crmgen.derive import facts
+from crmgen.derive import facts, newest_first
 from crmgen.model import Client
 from crmgen.parse import parse_client
 
@@ -63,6 +63,27 @@ def test_a_contact_dated_after_today_is_not_one_yet() -> None:
         None,
         False,
     )
+
+
+def test_newest_first_keeps_the_files_order_within_a_day() -> None:
+    """As `crmgen log` writes it: an email logged after a 09:00 call goes
+    above it and is the newest, though it has no time; entries that have a
+    time are in time order among themselves."""
+
+    def order(log: str) -> list[str]:
+        return [entry.summary for entry in newest_first(client("stage: lead\n", log))]
+
+    mixed = "### 2026-03-10 email: sent\n### 2026-03-10 09:00 call: spoke\n"
+    assert order(mixed) == ["sent", "spoke"]  # one day only: read newest first
+    c = client("stage: lead\n", mixed + "### 2026-03-01 call: first\n")
+    assert [e.summary for e in newest_first(c)] == ["sent", "spoke", "first"]
+    last = facts(c, CONFIG, TODAY).last_entry
+    assert last is not None and last.summary == "sent"
+    swapped = (
+        "### 2026-03-01 call: first\n### 2026-03-10 15:00 meeting: afternoon\n"
+        "### 2026-03-10 note: between\n### 2026-03-10 09:00 call: morning\n"
+    )  # oldest first, but the afternoon written before the morning
+    assert order(swapped) == ["afternoon", "between", "morning", "first"]
 
 
 def test_follow_up_states() -> None:

@@ -46,7 +46,7 @@ def test_overdue_most_valuable_first_then_due_then_stale(calls: ProjectDir) -> N
     assert order == sorted(order), out
     assert "Overdue (4)" in out  # big, small, due, fine; done is closed
     assert "(done)" not in out
-    assert "Stale, not listed above (1)" in out
+    assert "Stale, not listed above (1)\n  Quiet (quiet), follow-up 2026-04-01" in out
     assert (
         "phone +1 555 3  ·  email big@x.example  ·  last contact 2026-02-01 "
         "(27 days ago)" in out
@@ -116,10 +116,12 @@ def test_open_clients_with_no_next_step_close_the_list(calls: ProjectDir) -> Non
     assert "(lost-one)" not in result.out
 
 
-def test_a_stale_client_without_a_date_says_so(project: ProjectDir) -> None:
+def test_a_stale_client_says_its_follow_up_date_or_that_it_has_none(
+    project: ProjectDir,
+) -> None:
     client(project, "dateless", "stage: lead")
     client(project, "dated", "stage: lead\nnext_follow_up: 2026-09-01")
     out = project.run("today", "--today", "2026-08-01").out
     assert "Stale, not listed above (2)" in out
     assert "  Dateless (dateless), no follow-up date\n" in out
-    assert "  Dated (dated)\n" in out
+    assert "  Dated (dated), follow-up 2026-09-01\n" in out

@@ -90,6 +90,8 @@ def describe(call: Call, project: Project) -> list[str]:
         head += f", follow-up {client.next_follow_up}, {days} days overdue"
     elif fact.no_next_step:  # a stale client may need a date as well as a call
         head += ", no follow-up date"
+    elif fact.follow_up == "scheduled" and client.next_follow_up is not None:
+        head += f", follow-up {client.next_follow_up}"  # stale meanwhile
     deals = [d for d in client.deals if d.is_open and d.weighted_value]
     if deals:
         head += f", {call.weighted:,.0f} {deals[0].currency} weighted"

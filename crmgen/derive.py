@@ -59,6 +59,8 @@ def newest_first(client: Client) -> list[LogEntry]:
     if client.newest_first is False:
         entries.reverse()
     entries.sort(key=lambda entry: entry.date, reverse=True)  # stable: file order
+    if not any(entry.time for entry in entries):
+        return entries
     for _day, places in itertools.groupby(
         range(len(entries)), key=lambda place: entries[place].date
     ):
@@ -74,9 +76,17 @@ def _time(entry: LogEntry) -> str:
 
 
 def newest_entry(client: Client) -> LogEntry | None:
-    """The newest log entry (see newest_first)."""
-    entries = newest_first(client)
-    return entries[0] if entries else None
+    """The newest log entry: newest_first's first, found without ordering
+    the whole log (this runs for every client on every build)."""
+    if not client.log:
+        return None
+    newest = max(entry.date for entry in client.log)
+    day = [entry for entry in client.log if entry.date == newest]
+    if client.newest_first is False:
+        day.reverse()
+    if not day[0].time:  # it keeps its place at the top of its day
+        return day[0]
+    return max((entry for entry in day if entry.time), key=_time)
 
 
 def stale_days(client: Client, config: Config) -> int:

@@ -6,7 +6,7 @@ import datetime as dt
 import textwrap
 
 from crmgen.config import Config, Stage
-from crmgen.derive import facts, newest_first
+from crmgen.derive import facts, newest_entry, newest_first
 from crmgen.model import Client
 from crmgen.parse import parse_client
 
@@ -71,7 +71,10 @@ def test_newest_first_keeps_the_files_order_within_a_day() -> None:
     time are in time order among themselves."""
 
     def order(log: str) -> list[str]:
-        return [entry.summary for entry in newest_first(client("stage: lead\n", log))]
+        entries = newest_first(client("stage: lead\n", log))
+        # The newest entry, found the quick way, is the same.
+        assert newest_entry(client("stage: lead\n", log)) == entries[0]
+        return [entry.summary for entry in entries]
 
     mixed = "### 2026-03-10 email: sent\n### 2026-03-10 09:00 call: spoke\n"
     assert order(mixed) == ["sent", "spoke"]  # one day only: read newest first
@@ -84,6 +87,15 @@ def test_newest_first_keeps_the_files_order_within_a_day() -> None:
         "### 2026-03-10 note: between\n### 2026-03-10 09:00 call: morning\n"
     )  # oldest first, but the afternoon written before the morning
     assert order(swapped) == ["afternoon", "between", "morning", "first"]
+    assert order(swapped.replace("note: between", "09:30 note: between")) == [
+        "afternoon",
+        "between",
+        "morning",
+        "first",
+    ]
+    # Written above the email, the timed call stays above it.
+    early = "### 2026-03-10 08:00 call: early\n### 2026-03-10 email: later\n"
+    assert order(early) == ["early", "later"]
 
 
 def test_follow_up_states() -> None:

@@ -47,46 +47,45 @@ def last_contact(client: Client, config: Config, today: dt.date) -> dt.date | No
 
 
 def newest_first(client: Client) -> list[LogEntry]:
-    """The log newest first.
-
-    Within a day the file's order stands (read the way `crmgen log` writes
-    it: newest first unless the dates run the other way), since an entry
-    without a time happened at an unknown moment of its day and where it
-    was written says what came after what. Entries with a time are put in
-    time order among the places such entries hold in that day.
-    """
+    """The log newest first, each day's entries as _within_day orders them."""
     entries = list(client.log)
     if client.newest_first is False:
         entries.reverse()
     entries.sort(key=lambda entry: entry.date, reverse=True)  # stable: file order
-    if not any(entry.time for entry in entries):
-        return entries
-    for _day, places in itertools.groupby(
-        range(len(entries)), key=lambda place: entries[place].date
-    ):
-        timed = [place for place in places if entries[place].time]
-        ordered = sorted((entries[place] for place in timed), key=_time, reverse=True)
-        for place, entry in zip(timed, ordered, strict=True):
-            entries[place] = entry
-    return entries
-
-
-def _time(entry: LogEntry) -> str:
-    return entry.time or ""
+    days = itertools.groupby(entries, key=lambda entry: entry.date)
+    return [entry for _date, day in days for entry in _within_day(list(day))]
 
 
 def newest_entry(client: Client) -> LogEntry | None:
-    """The newest log entry: newest_first's first, found without ordering
-    the whole log (this runs for every client on every build)."""
+    """The newest log entry: the first of newest_first, found from the newest
+    day alone (this runs for every client on every build)."""
     if not client.log:
         return None
     newest = max(entry.date for entry in client.log)
     day = [entry for entry in client.log if entry.date == newest]
     if client.newest_first is False:
         day.reverse()
-    if not day[0].time:  # it keeps its place at the top of its day
-        return day[0]
-    return max((entry for entry in day if entry.time), key=_time)
+    return _within_day(day)[0]
+
+
+def _within_day(day: list[LogEntry]) -> list[LogEntry]:
+    """One day's entries, newest first from the file's order (read the way
+    `crmgen log` writes it: newest first unless the dates run the other way).
+
+    That order stands, since an entry without a time happened at an unknown
+    moment of its day and where it was written says what came after what;
+    entries with a time are put in time order among the places they hold.
+    """
+    timed = [place for place, entry in enumerate(day) if entry.time]
+    if len(timed) > 1:
+        ordered = sorted((day[place] for place in timed), key=_time, reverse=True)
+        for place, entry in zip(timed, ordered, strict=True):
+            day[place] = entry
+    return day
+
+
+def _time(entry: LogEntry) -> str:
+    return entry.time or ""
 
 
 def stale_days(client: Client, config: Config) -> int:

@@ -79,20 +79,22 @@ class Record:
 
     def untouched(self, relative: str) -> Path | None:
         """The last build's file, if it is still the one the build wrote."""
-        found = self.files.get(relative)
-        if found is None:
-            return None
-        path = Path(self.output, relative)
-        return path if file_stamp(path) == found[0] else None
+        path = self._untouched(relative)
+        return None if path is None else Path(path)
 
     def reusable(self, relative: str, key: bytes) -> str | None:
-        """The old file's path, to link for a page whose key is unchanged, if any:
-        a string, since a Path for each of 10,000 pages costs more than the stats."""
+        """The old file's path, to link for a page whose key is unchanged, if any."""
         found = self.files.get(relative)
         if not key or found is None or found[1] != key:
             return None
+        return self._untouched(relative)  # a page changed by hand is not reused
+
+    def _untouched(self, relative: str) -> str | None:
+        # A string: a Path for each of 10,000 pages costs more than the stats.
+        found = self.files.get(relative)
+        if found is None:
+            return None
         path = f"{self.output}/{relative}"
-        # A page changed by hand is not reused.
         return path if file_stamp(path) == found[0] else None
 
 

@@ -105,8 +105,7 @@ class Briefs:
 
     def get(self, client: Client, index: int, make: Callable[[], str]) -> str:
         """The piece, made only when the last build did not keep it."""
-        key = self.key(client, index) if self.fragments is not None else None
-        if key is None or self.fragments is None:
+        if self.fragments is None or (key := self.key(client, index)) is None:
             return make()
         return self.fragments.get(key, lambda: make().encode()).decode()
 

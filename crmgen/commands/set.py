@@ -167,9 +167,8 @@ def _settle_probability(
     outcome is certain, and a written 70 % on a won deal is warned about."""
     settled = settled_probability(stage)
     given = any(item.key == "probability" for item in items)
-    if settled is None or given or not deal.probability_written:
-        return items
-    if deal.probability == settled:
+    written = deal.probability_written and deal.probability != settled
+    if settled is None or given or not written:
         return items
     return [*items, Assignment("probability", str(settled))]
 

@@ -116,6 +116,24 @@ def test_a_call_dated_after_today_leaves_last_contact_alone(
     assert "last_contact: 2026-01-03  # from" in text
 
 
+def test_an_entry_logged_later_the_same_day_is_the_newest_everywhere(
+    project: ProjectDir,
+) -> None:
+    """An email logged after a 09:00 call has no time, yet it came later: it
+    tops the client page and is the last thing said on the call list."""
+    project.client("acme", NEWEST_FIRST)
+    day = ("--today", "2026-02-10")
+    assert (
+        project.run("log", "acme", "call", "spoke", "--time", "09:00", *day).status == 0
+    )
+    assert project.run("log", "acme", "email", "sent the contract", *day).status == 0
+    assert project.run("build", *day, "--no-git").status == 0
+    client_page = (project.root / "site" / "clients" / "acme.html").read_text()
+    assert client_page.index("sent the contract") < client_page.index("spoke")
+    listed = project.run("today", "--today", "2026-03-20").out
+    assert "2026-02-10 email: sent the contract" in listed, listed
+
+
 def test_a_non_contact_kind_leaves_last_contact_alone(project: ProjectDir) -> None:
     path = project.client("acme", NEWEST_FIRST)
     result = project.run("log", "acme", "note", "--today", "2026-02-10")

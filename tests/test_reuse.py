@@ -78,6 +78,8 @@ def test_an_edit_renders_that_page_and_links_the_others(sample: ProjectDir) -> N
     assert "built 3 client pages" in result.out, result
     assert "Asked for a quote." in page(sample, "acme")
     assert (inode(sample, "birch"), inode(sample, "cedar")) == (birch, cedar)
+    # The linked pages are recorded with the stamps they kept: nothing to do.
+    assert "nothing changed" in sample.run("build", "--today", TODAY).out
 
 
 def test_a_new_problem_count_renders_every_page(sample: ProjectDir) -> None:

@@ -29,8 +29,9 @@ from crmgen.gitfacts import git_facts
 from crmgen.loader import CLIENTS_DIR, Project, Source, load_project
 from crmgen.model import Problem, count
 from crmgen.reuse import (
+    Inputs,
     Record,
-    inputs_fingerprint,
+    read_inputs,
     read_record,
     stamps_of,
     write_record,
@@ -50,8 +51,9 @@ class OutputFolderError(Exception):
 class BuildResult:
     """What a build did: the project it loaded, where it wrote, how many files.
 
-    project: None when nothing changed since the last build, which left the
-        site as it was without loading anything.
+    project: None when the build did not load the project: nothing changed
+        since the last build, or only the Markdown of a few clients (then
+        updated says how many client pages it wrote again).
     problems: every problem of the project (from the last build when project
         is None); clients: how many client pages the site has.
     """
@@ -62,6 +64,7 @@ class BuildResult:
     seconds: float
     problems: tuple[Problem, ...] = ()
     clients: int = 0
+    updated: int | None = None
 
     @property
     def errors(self) -> int:
@@ -238,20 +241,19 @@ def build(
     recorded = cache and source is None
     previous = read_record(root) if recorded else None
     inputs = (
-        inputs_fingerprint(root, today, out, _history_state(root, git_rev))
+        read_inputs(root, today, out, _history_state(root, git_rev))
         if recorded
         else None
     )
-    if previous and inputs and inputs == previous.inputs and previous.site_untouched():
+    fingerprint = inputs.fingerprint if inputs else None
+    same = previous is not None and fingerprint == previous.inputs
+    if previous and fingerprint and same and previous.site_untouched():
         log.info("nothing changed since the last build")
-        return BuildResult(
-            None,
-            Path(previous.output),
-            len(previous.files),
-            time.perf_counter() - started,
-            previous.problems,
-            previous.clients,
-        )
+        return _unchanged(previous, started)
+    if previous and inputs:
+        edited = _rebuild_edited(root, previous, inputs, today, out)
+        if edited is not None:
+            return _unchanged(edited, started, _updated(previous, edited))
     # Imported here: a build with nothing to do never needs the renderers.
     from crmgen.output import write_site
 
@@ -260,18 +262,24 @@ def build(
     check_output(folder, project.root)
     history = git_facts(project, git_rev is not None, rev=git_rev or "HEAD")
     fragments = Fragments.open(root, project.config) if recorded else None
-    names, keys, reused = write_site(project, previous, folder, history, fragments)
+    written = write_site(project, previous, folder, history, fragments)
     if fragments is not None:
         fragments.save()
-    if recorded:
+    if inputs is not None:
+        stamps = inputs.clients
+        sources = {path: (stamps.get(path), d) for path, d in project.digests.items()}
+        names, keys, reused = written.names, written.keys, written.reused
         write_record(
             root,
             Record(
-                inputs,
+                fingerprint,
                 str(folder),
                 project.problems,
                 len(project.clients),
                 stamps_of(folder, keys, names, previous, reused),
+                inputs.frame,
+                sources,
+                written.context,
             ),
         )
 
@@ -284,5 +292,51 @@ def build(
         seconds,
     )
     return BuildResult(
-        project, folder, len(names), seconds, project.problems, len(project.clients)
+        project,
+        folder,
+        len(written.names),
+        seconds,
+        project.problems,
+        len(project.clients),
+    )
+
+
+def _rebuild_edited(
+    root: Path,
+    previous: Record,
+    inputs: Inputs,
+    today: dt.date | None,
+    out: Path | None,
+) -> Record | None:
+    """The record of a build that redid only the pages of clients whose
+    Markdown alone changed, None when more changed (see crmgen.cutoff)."""
+    from crmgen.cutoff import rebuild_edited
+
+    record = rebuild_edited(root, previous, inputs, today, out)
+    if record is not None:
+        write_record(root, record)
+    return record
+
+
+def _updated(previous: Record, record: Record) -> int:
+    """How many client pages a record's build wrote again: those whose key
+    changed since the previous one."""
+    return sum(
+        1 for name, (_, key) in record.files.items() if key != previous.files[name][1]
+    )
+
+
+def _unchanged(
+    record: Record, started: float, updated: int | None = None
+) -> BuildResult:
+    """The result of a build that left all but updated client pages as the
+    last build wrote them."""
+    return BuildResult(
+        None,
+        Path(record.output),
+        len(record.files),
+        time.perf_counter() - started,
+        record.problems,
+        record.clients,
+        updated,
     )

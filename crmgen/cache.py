@@ -124,13 +124,15 @@ class ClientCache:
         self.changed: set[int] = set()  # the shards to write
 
     @classmethod
-    def open(cls, root: Path, config: Config) -> ClientCache:
-        """The project's cache; a shard whose file is missing, damaged or
-        foreign is empty."""
+    def open(
+        cls, root: Path, config: Config, shards: Iterable[int] = range(SHARDS)
+    ) -> ClientCache:
+        """The project's cache, or only the given shards of it (see shard_of);
+        a shard whose file is missing, damaged or foreign is empty."""
         folder = root / CACHE_DIR
         key = cache_key(config)
         entries: dict[str, Entry] = {}
-        for shard in range(SHARDS):
+        for shard in shards:
             entries.update(_read(shard_file(folder, shard), key))
         return cls(folder, key, entries)
 

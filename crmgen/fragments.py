@@ -59,6 +59,13 @@ class Fragments:
         if piece is not None:
             self.used[key] = piece
 
+    def carry_all(self, unless: Callable[[bytes], bool]) -> None:
+        """Keep the last build's pieces for the next build, all but those
+        whose key unless accepts."""
+        for key, piece in self.old.items():
+            if not unless(key):
+                self.used[key] = piece
+
     def put(self, key: bytes, piece: bytes) -> None:
         """Keep this piece for the next build."""
         self.used[key] = piece

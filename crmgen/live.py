@@ -121,8 +121,10 @@ class LiveSite:
         history = self.history.facts(self.project)
         # The files' digests key the pages of the last build.
         project = replace(self.project, digests=self.read_digests)
-        names, _keys, _reused = write_site(project, previous, self.folder, history)
-        self.digests = {name: _file_digest(self.folder / name) for name in names}
+        written = write_site(project, previous, self.folder, history)
+        self.digests = {
+            name: _file_digest(self.folder / name) for name in written.names
+        }
 
     def _reparse_all(self) -> None:
         paths = discover(self.root)

@@ -46,16 +46,30 @@ APART = (("followups.html", "problems.html", "weekly.html"), ("reports.html",))
 
 
 @dataclass(frozen=True, slots=True)
+class Written:
+    """What write_site wrote: every file's name, the client pages' keys, the
+    pages reused from the last build as they were (their stamps unchanged)
+    and the page context the keys were made with (see reuse.page_context)."""
+
+    names: list[str]
+    keys: dict[str, bytes]
+    reused: list[str]
+    context: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     """What a build must render: the client pages whose key changed.
 
-    keys: every client page's key; reused: the last build's file of each
-    page whose key is unchanged; pending: the clients to render; old_data:
-    the last build's data.json if it is untouched, to take lines from.
+    keys: every client page's key, made with context; reused: the last
+    build's file of each page whose key is unchanged; pending: the clients to
+    render; old_data: the last build's data.json if it is untouched, to take
+    lines from.
     """
 
     env: jinja2.Environment
     site: Site
+    context: bytes
     keys: dict[str, bytes]
     reused: dict[str, str]
     pending: list[Client]
@@ -86,7 +100,7 @@ def plan(
         else:
             reused[name] = old
     old_data = previous.untouched("data.json") if previous else None
-    return Plan(env, site, keys, reused, pending, old_data)
+    return Plan(env, site, context, keys, reused, pending, old_data)
 
 
 def write_site(
@@ -95,10 +109,9 @@ def write_site(
     folder: Path,
     history: GitFacts | None = None,
     fragments: Fragments | None = None,
-) -> tuple[list[str], dict[str, bytes], list[str]]:
-    """Write the site into folder; every file's name, the page keys and the
-    pages reused from the last build as they were (their stamps unchanged).
-    fragments: the pieces kept between builds, if any."""
+) -> Written:
+    """Write the site into folder; fragments: the pieces kept between builds,
+    if any."""
     if previous is not None and previous.output != str(folder):
         previous = None
     work = plan(project, previous, fragments, compiled=fragments is not None)
@@ -112,7 +125,7 @@ def write_site(
             names = write_staged(work, staging, history, fragments)
             staging.commit()
         reused = [name for name in reused if name not in staging.copied]
-    return sorted(names), work.keys, reused
+    return Written(sorted(names), work.keys, reused, work.context)
 
 
 def write_staged(

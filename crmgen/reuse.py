@@ -6,9 +6,11 @@ code, the output folder), the problems the build printed, and for every file
 of the site its stamp and, for a client page, its key: the client file's
 digest plus everything else the page shows. The next build then
 - stops at once when the inputs are the same and the site is untouched;
-- hard-links each client page whose key is unchanged from the old site into the
-  new one instead of rendering and writing it again. The new folder still
-  replaces the old one whole, so a reader never sees a half-built site.
+- when no more than the Markdown of a few clients changed, rewrites only their
+  pages and their lines of data.json (see crmgen.cutoff);
+- else hard-links each client page whose key is unchanged from the old site
+  into the new one instead of rendering and writing it again. The new folder
+  still replaces the old one whole, so a reader never sees a half-built site.
 A missing, damaged or foreign record only means a full build.
 """
 
@@ -20,7 +22,7 @@ import hashlib
 import logging
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +30,7 @@ from crmgen import __version__
 from crmgen.bundled import TEMPLATES_DIR, default_templates
 from crmgen.cache import (
     CACHE_DIR,
+    Stamp,
     code_digest,
     code_key,
     now_ns,
@@ -45,7 +48,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SITE_FILE = "site.pickle"
-MAGIC = b"crmgen site record 2\n"
+MAGIC = b"crmgen site record 3\n"
 
 FileStamp = tuple[int, int, int]
 """An output file's (size, mtime_ns, inode): unchanged since the build wrote it."""
@@ -60,6 +63,12 @@ class Record:
     problems: the problems it reported; clients: how many client pages.
     files: each site file (relative path) with its stamp and, for client
         pages, its page key (else b"").
+    frame: the inputs' frame (see Inputs).
+    sources: each client file the build read, by path: its stamp when the
+        build began (None if too new to trust) and the digest of the bytes
+        it read.
+    context: what every client page showed besides its client (see
+        page_context).
     """
 
     inputs: str | None
@@ -67,6 +76,9 @@ class Record:
     problems: tuple[Problem, ...]
     clients: int
     files: Mapping[str, tuple[FileStamp, bytes]]
+    frame: str = ""
+    sources: Mapping[str, tuple[Stamp | None, bytes]] = field(default_factory=dict)
+    context: bytes = b""
 
     def site_untouched(self) -> bool:
         """Whether every file of the site is still the one the build wrote."""
@@ -125,32 +137,59 @@ def write_record(root: Path, record: Record) -> None:
         log.warning("cannot record the build in %s: %s", CACHE_DIR, error)
 
 
-def inputs_fingerprint(
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """What a build reads.
+
+    frame: a digest of all but the client files: crmgen, the options, the
+        configuration's and the templates' bytes, the git history.
+    clients: each client file's stamp (see crmgen.cache.stamp_of) by path,
+        None for one changed too recently to trust.
+    """
+
+    frame: str
+    clients: Mapping[str, Stamp | None]
+
+    @property
+    def fingerprint(self) -> str | None:
+        """A digest of all of them; None when a client file's stamp is too
+        recent to trust."""
+        if None in self.clients.values():
+            return None
+        digest = hashlib.blake2b(self.frame.encode(), digest_size=20)
+        for path, stamp in self.clients.items():
+            digest.update(f"{path}\0{stamp}\n".encode())
+        return digest.hexdigest()
+
+
+def read_inputs(
     root: Path, today: dt.date | None, out: Path | None, history: str = ""
-) -> str | None:
-    """A digest of everything a build reads, from stamps; None if any is too new.
+) -> Inputs:
+    """What a build reads.
 
     today and out are the options as given (None: the clock's date, the
     configured folder); history names the git history the pages read.
     """
     config, _problems = load_config(root)
-    digest = hashlib.blake2b(digest_size=20)
     output = None if out is None else os.path.abspath(out)
     day = resolve_today(config, today)
-    digest.update(repr((__version__, code_digest(), output, day, history)).encode())
+    shared = (__version__, code_digest(), output, day, history)
+    frame = hashlib.blake2b(repr(shared).encode(), digest_size=20)
+    with contextlib.suppress(OSError):  # a missing file reads as none
+        frame.update((root / CONFIG_NAME).read_bytes())
+    frame.update(templates_digest(root).encode())
     now = now_ns()
     base = str(root)
-    files = [f"{base}/{CONFIG_NAME}", *(f"{base}/{path}" for path in discover(root))]
-    files += map(str, _template_files(root))
-    for path in files:
-        try:
-            stamp = stamp_of(os.stat(path), now)
-        except FileNotFoundError:
-            stamp = (0, 0, 0, 0)
-        if stamp is None:
-            return None
-        digest.update(f"{path}\0{stamp}\n".encode())
-    return digest.hexdigest()
+    clients = {path: _stamp(f"{base}/{path}", now) for path in discover(root)}
+    return Inputs(frame.hexdigest(), clients)
+
+
+def _stamp(path: str, now: int) -> Stamp | None:
+    """A file's stamp; a missing file has a stamp no file has."""
+    try:
+        return stamp_of(os.stat(path), now)
+    except FileNotFoundError:
+        return (0, 0, 0, 0)
 
 
 def _template_files(root: Path) -> list[Path]:

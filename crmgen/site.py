@@ -64,6 +64,7 @@ SHOWN_ELSEWHERE = frozenset(
 
 # Where a client's line lies in data.json: its offset and length in bytes.
 LINE_PLACE = struct.Struct("<QQ")
+LINE_KEY = b"json at\0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,11 +274,9 @@ def machine_streams(
 def _data_reusing(
     project: Project, fragments: Fragments, old_data: Path | None
 ) -> Iterator[bytes]:
-    """document_reusing with the places kept in fragments, by each client's
-    file (path and bytes: the line shows both) and today."""
-    day = project.today.isoformat().encode()
+    """document_reusing with the places kept in fragments (see line_key)."""
     keys = {
-        client.path: b"json at\0%s\0%s\0%s" % (client.path.encode(), digest, day)
+        client.path: line_key(client.path, digest, project.today)
         for client in project.clients
         if (digest := project.digests.get(client.path)) is not None
     }
@@ -296,6 +295,13 @@ def _data_reusing(
             fragments.put(key, LINE_PLACE.pack(offset, length))
 
     return document_reusing(project, old_data, place_of, placed)
+
+
+def line_key(path: str, digest: bytes, today: dt.date) -> bytes:
+    """The key in fragments of where a client's line lies in data.json: its
+    file (path and bytes: the line shows both) and today."""
+    day = today.isoformat().encode()
+    return b"%s%s\0%s\0%s" % (LINE_KEY, path.encode(), digest, day)
 
 
 def document_reusing(

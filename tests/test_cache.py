@@ -401,7 +401,9 @@ def test_a_cache_file_planted_in_the_project_never_runs(
     assert (sample.root / "site" / "clients" / "acme.html").is_file()
     # The user's own secret is all that stood in its way.
     plant(file, magic, key, marker, secret=cache.seal_key())
-    sample.run("build", "--today", TODAY.isoformat(), "--no-git")
+    # Another day: the build must read every cache to render the site again.
+    tomorrow = TODAY + dt.timedelta(days=1)
+    sample.run("build", "--today", tomorrow.isoformat(), "--no-git")
     assert marker.exists()
 
 

@@ -72,11 +72,12 @@ def test_another_day_builds_again(sample: ProjectDir) -> None:
 def test_an_edit_renders_that_page_and_links_the_others(sample: ProjectDir) -> None:
     sample.run("build", "--today", TODAY)
     birch, cedar = inode(sample, "birch"), inode(sample, "cedar")
-    sample.client("acme", CLIENT.format(name="Acme") + "Asked for a quote.\n")
+    quote = "\n    ### 2026-03-09 email: Asked for a quote\n"
+    sample.client("acme", CLIENT.format(name="Acme") + quote)
     age(sample)
     result = sample.run("build", "--today", TODAY)
     assert "built 3 client pages" in result.out, result
-    assert "Asked for a quote." in page(sample, "acme")
+    assert "Asked for a quote" in page(sample, "acme")
     assert (inode(sample, "birch"), inode(sample, "cedar")) == (birch, cedar)
     # The linked pages are recorded with the stamps they kept: nothing to do.
     assert "nothing changed" in sample.run("build", "--today", TODAY).out

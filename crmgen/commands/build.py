@@ -69,10 +69,12 @@ def run(args: argparse.Namespace) -> int:
     shown = shown_path(result.output)
     counts = f"{plural(result.errors, 'error')}, {plural(result.warnings, 'warning')}"
     pages = plural(result.clients, "client page")
-    done = (
-        f"built {pages} into {shown}{os.sep}"
-        if result.project is not None
-        else f"nothing changed: {shown}{os.sep} is up to date with {pages}"
-    )
+    if result.project is not None:
+        done = f"built {pages} into {shown}{os.sep}"
+    elif result.updated:
+        edited = plural(result.updated, "client page")
+        done = f"updated {edited} of {result.clients:,} in {shown}{os.sep}"
+    else:
+        done = f"nothing changed: {shown}{os.sep} is up to date with {pages}"
     print(f"{done} ({counts}): open {os.path.join(shown, 'index.html')}")
     return 1 if result.errors else 0

@@ -6,8 +6,11 @@ For each size it generates a corpus (once) with ../shared/tools/gen_corpus.py
 into bench/corpora/N, then measures, alternating crmgen and Hugo runs in every
 round so that machine drift hits both: `crmgen check` (warm and without the
 cache), a cold `crmgen build` (cache and site removed), a rebuild with nothing
-changed, a fresh `crmgen build` after one client file is saved, and Hugo's cold
-build of the same files with minimal layouts (bench/hugo). Every run is a fresh
+changed, a fresh `crmgen build` after one client file is saved (a line added
+to its last log entry's text, which only its own page shows; and a call logged
+at the top of its log, which changes the board and reports too), the text edit
+under a running `crmgen watch`, and Hugo's cold build of the same files with
+minimal layouts (bench/hugo). Every run is a fresh
 process; its peak memory is the child's ru_maxrss. At sizes up to 10,000 it
 also opens the board and follow-ups pages in Chromium. It prints medians and
 ratios to Hugo and writes everything to bench/results/.
@@ -143,7 +146,8 @@ class Bench:
         return timed([*self.crmgen, "check", "--today", TODAY, *options])
 
     def edit_then_build(self, round_: int) -> Run:
-        """Save one client file the way an editor does, then build; time from save."""
+        """Save one client file with a line added to the text of its last log
+        entry, the way an editor does, then build; time from save."""
         path = sorted((self.folder / "clients").glob("*.md"))[round_ * 7]
         text, status = path.read_text(encoding="utf-8"), path.stat()
         marker = f"Bench edit {time.time_ns()}."
@@ -155,6 +159,29 @@ class Bench:
         page = self.site / "clients" / f"{path.stem}.html"
         if marker not in page.read_text(encoding="utf-8"):
             raise SystemExit(f"the edit of {path.name} did not reach {page}")
+        restore(path, text, status)
+        return run
+
+    def call_then_build(self, round_: int) -> Run:
+        """Save one client file with a call logged at the top of its log, then
+        build; time from save. A new entry changes the client's last contact,
+        so the board, follow-ups and reports change too: a whole build."""
+        path = sorted((self.folder / "clients").glob("*.md"))[round_ * 7 + 5]
+        text, status = path.read_text(encoding="utf-8"), path.stat()
+        summary = f"Bench call {time.time_ns()}"
+        heading = "\n## Log\n"
+        if heading not in text:
+            raise SystemExit(f"{path.name} has no log to add a call to")
+        entry = f"\n### {TODAY} 09:30 call: {summary}\nAsked about the renewal.\n"
+        edited = text.replace(heading, heading + entry, 1)
+        saved = time.perf_counter()
+        temporary = path.with_name(f".{path.name}.tmp")
+        temporary.write_text(edited, encoding="utf-8")
+        os.replace(temporary, path)
+        run = timed([*self.crmgen, "build", "--today", TODAY], since=saved)
+        board = (self.site / "data.json").read_text(encoding="utf-8")
+        if summary not in board:
+            raise SystemExit(f"the call logged in {path.name} did not reach data.json")
         restore(path, text, status)
         return run
 
@@ -244,10 +271,11 @@ def measure(size: int, repeat: int, hugo: str | None) -> Measures:
         result.add("check", bench.check())
         if hugo:
             result.add("hugo cold build", bench.hugo_cold())
-        result.add("one edit, fresh build", bench.edit_then_build(round_))
+        result.add("one text edit, fresh build", bench.edit_then_build(round_))
+        result.add("one logged call, fresh build", bench.call_then_build(round_))
         print(f"  {size}: round {round_ + 1} of {repeat} done", flush=True)
     for run in bench.watch_edits(repeat):
-        result.add("one edit, in watch", run)
+        result.add("one text edit, in watch", run)
     bench.build()  # leave the site of the unedited corpus for the browser
     return result
 
@@ -283,22 +311,24 @@ ROWS = (
     "check, no cache",
     "cold build",
     "no-change rebuild",
-    "one edit, fresh build",
-    "one edit, in watch",
+    "one text edit, fresh build",
+    "one logged call, fresh build",
+    "one text edit, in watch",
 )
 TARGETS = {
     "check": 0.3,
     "cold build": 0.6,
     "no-change rebuild": 0.05,
-    "one edit, fresh build": 0.1,
-    "one edit, in watch": 0.02,
+    "one text edit, fresh build": 0.1,
+    "one logged call, fresh build": 0.1,
+    "one text edit, in watch": 0.02,
 }
 
 
 def table(results: list[Measures]) -> str:
     """Medians, and ratios to Hugo's cold build (time and peak memory)."""
     lines = [
-        f"{'measure':24} {'clients':>7} {'seconds':>8} {'x hugo':>7} {'target':>7}"
+        f"{'measure':29} {'clients':>7} {'seconds':>8} {'x hugo':>7} {'target':>7}"
         f" {'peak MiB':>9} {'x hugo':>7} {'ms/client':>9}"
     ]
     for result in results:
@@ -316,12 +346,12 @@ def table(results: list[Measures]) -> str:
             target = f"{TARGETS[name]:7.2f}" if name in TARGETS else "      -"
             per_client = seconds * 1000 / result.size
             lines.append(
-                f"{name:24} {result.size:7} {seconds:8.3f} {ratio} {target}"
+                f"{name:29} {result.size:7} {seconds:8.3f} {ratio} {target}"
                 f" {mib:9.1f} {memory} {per_client:9.3f}"
             )
         for page, figures in result.pages.items():
             lines.append(
-                f"{'chromium ' + page:24} {result.size:7} "
+                f"{'chromium ' + page:29} {result.size:7} "
                 f"{figures['seconds']:8.3f} load, "
                 f"{figures['bytes'] / 1e6:.2f} MB"
             )

@@ -108,7 +108,10 @@ def run() -> NoReturn:
     too (see crmgen.cache.gc_paused).
     """
     one_shot()
-    status = main()
+    try:
+        status = main()
+    except BrokenPipeError:  # `crmgen report | head`: the reader went away
+        status = 120
     logging.shutdown()
     try:
         sys.stdout.flush()

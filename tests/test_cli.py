@@ -56,6 +56,22 @@ def test_the_program_flushes_its_output_and_keeps_the_status(tmp_path: Path) -> 
     assert report.rstrip().endswith("checked 1 client file: 1 error, 1 warning")
 
 
+def test_a_reader_that_goes_away_ends_the_program_quietly(tmp_path: Path) -> None:
+    # `crmgen report | head -1`: head exits before crmgen has written it all.
+    reading, writing = os.pipe()
+    os.close(reading)
+    with os.fdopen(writing, "wb") as stdout:
+        done = subprocess.run(
+            [sys.executable, "-m", "crmgen", "-C", str(REPO), "report"],
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    assert done.returncode == 120
+    assert done.stderr == ""
+
+
 def test_a_command_loads_only_its_own_module(tmp_path: Path) -> None:
     script = (
         "import sys\n"

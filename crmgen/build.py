@@ -249,11 +249,15 @@ def build(
     same = previous is not None and fingerprint == previous.inputs
     if previous and fingerprint and same and previous.site_untouched():
         log.info("nothing changed since the last build")
-        return _unchanged(previous, started)
+        return _recorded(previous, started)
     if previous and inputs:
         edited = _rebuild_edited(root, previous, inputs, today, out)
         if edited is not None:
-            return _unchanged(edited, started, _updated(previous, edited))
+            result = _recorded(edited, started, _updated(previous, edited))
+            log.info(
+                "updated %d client pages in %.2f s", result.updated, result.seconds
+            )
+            return result
     # Imported here: a build with nothing to do never needs the renderers.
     from crmgen.output import write_site
 
@@ -326,11 +330,11 @@ def _updated(previous: Record, record: Record) -> int:
     )
 
 
-def _unchanged(
+def _recorded(
     record: Record, started: float, updated: int | None = None
 ) -> BuildResult:
-    """The result of a build that left all but updated client pages as the
-    last build wrote them."""
+    """The result of a build told by its record: one that left all but
+    updated client pages as the last build wrote them."""
     return BuildResult(
         None,
         Path(record.output),

@@ -17,21 +17,24 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import itertools
-import json
 import logging
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
+import jinja2
+from jinja2 import meta
+
 from crmgen.build import check_output, output_folder
+from crmgen.bundled import default_templates
 from crmgen.cache import ClientCache, Entry, shard_of
 from crmgen.config import Config, load_config
-from crmgen.document import client_line
-from crmgen.files import put_in_place, stage_all
+from crmgen.document import client_line, is_line_of
+from crmgen.files import Staged, put_in_place, stage_all
 from crmgen.fragments import Fragments
 from crmgen.loader import Project, checked, id_clashes, resolve_today
-from crmgen.model import Client, Problem
+from crmgen.model import Client
 from crmgen.pages import page_name
 from crmgen.pool import read_and_parse
 from crmgen.render import environment
@@ -42,9 +45,17 @@ from crmgen.reuse import (
     file_stamp,
     page_context,
     page_key,
+    stamp_of_open,
     templates_digest,
 )
-from crmgen.site import LINE_KEY, LINE_PLACE, line_key, prepare, render_client_page
+from crmgen.site import (
+    LINE_KEY,
+    LINE_PLACE,
+    kept_place,
+    line_key,
+    prepare,
+    render_client_page,
+)
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +79,8 @@ class Edit:
 def outline(client: Client) -> Client:
     """The client as every page but its own sees it: without its notes and
     the bodies of its log entries."""
-    log = tuple(replace(entry, body="") for entry in client.log)
-    return replace(client, notes="", log=log)
+    bare = tuple(replace(entry, body="") for entry in client.log)
+    return replace(client, notes="", log=bare)
 
 
 def rebuild_edited(
@@ -131,16 +142,21 @@ def _edit(
     old = store.get(path)
     if old is None or old.digest != digest:
         return None
-    before = checked(_parsed(old), config, day)[0]
-    after = checked(_parsed(entry), config, day)[0]
+    before, after = _client(old, config, day), _client(entry, config, day)
     if before is None or after is None or outline(before) != outline(after):
         return None
     return Edit(entry, after)
 
 
-def _parsed(entry: Entry) -> tuple[Client | None, list[Problem]]:
-    client, problems = entry.result()
-    return client, list(problems)
+def _client(entry: Entry, config: Config, day: dt.date) -> Client | None:
+    """The checked client of a cache entry; None when there is none, or the
+    entry does not load."""
+    try:
+        client, problems = entry.result()
+    except Exception as error:  # a bad entry only costs a whole build
+        log.info("a whole build: a cache entry does not load (%s)", error)
+        return None
+    return checked((client, list(problems)), config, day)[0]
 
 
 def _rewrite(
@@ -191,6 +207,8 @@ def _write(
     the last build's; each file's new stamp and page key, or None when the
     pages would show more than their clients changed (see page_context)."""
     env = environment(project.root, compiled=True)
+    if not _pages_from_own_templates(env, project.root):
+        return None
     site = prepare(env, project)
     context = page_context(site, templates_digest(project.root))
     keys = {
@@ -200,66 +218,97 @@ def _write(
     if context != previous.context or not keys.keys() <= previous.files.keys():
         return None
     fragments = Fragments.open(project.root, project.config)
-    data = _spliced(project, previous, fragments)
-    if data is None:
+    streams: dict[str, Iterable[bytes]] = {
+        page_name(client): (render_client_page(env, site, client).encode("utf-8"),)
+        for client in project.clients
+    }
+    try:
+        with open(folder / "data.json", "rb") as data:
+            staged = _stage(project, previous, fragments, folder, data, streams)
+    except FileNotFoundError:
         return None
-    streams: dict[str, Iterable[bytes]] = {"data.json": data}
-    for client in project.clients:
-        page = render_client_page(env, site, client).encode("utf-8")
-        streams[page_name(client)] = (page,)
-    put_in_place(stage_all(folder, streams))
+    if staged is None:
+        return None
+    put_in_place(staged)
     fragments.save()
-    return {name: (_stamp(folder / name), keys.get(name, b"")) for name in streams}
+    return {
+        name: (_stamp_written(folder / name), keys.get(name, b""))
+        for name in ("data.json", *streams)
+    }
 
 
-def _stamp(path: Path) -> FileStamp:
+def _stage(
+    project: Project,
+    previous: Record,
+    fragments: Fragments,
+    folder: Path,
+    data: BinaryIO,
+    pages: Mapping[str, Iterable[bytes]],
+) -> Staged | None:
+    """Stage the pages, and data.json made from data with the project's
+    clients' lines replaced; None when data is not the file the last build
+    wrote (changed by hand since, or by a build running beside this one), or
+    where its lines lie is not known."""
+    if stamp_of_open(data) != previous.files["data.json"][0]:
+        return None
+    lines = _new_lines(project, previous, fragments, data)
+    if lines is None:
+        return None
+    return stage_all(folder, {"data.json": _pieces(data, lines), **pages})
+
+
+def _pages_from_own_templates(env: jinja2.Environment, root: Path) -> bool:
+    """Whether a client page comes from crmgen's own templates alone: a
+    project's client.html, or a template it draws on, may show anything of
+    the site (every owner, every client), which this build does not load."""
+    assert env.loader is not None, "see render.environment"
+    bundled = default_templates()
+    waiting, seen = ["client.html"], set()
+    while waiting:
+        name = waiting.pop()
+        seen.add(name)
+        try:
+            source, _, _ = env.loader.get_source(env, name)
+            own = (bundled / name).read_text(encoding="utf-8")
+        except (jinja2.TemplateNotFound, OSError):
+            return False  # a template of the project's alone
+        if source != own:
+            return False
+        for used in meta.find_referenced_templates(env.parse(source)):
+            if used is None:  # a name only known when rendering
+                return False
+            if used not in seen:
+                waiting.append(used)
+    return True
+
+
+def _stamp_written(path: Path) -> FileStamp:
     stamp = file_stamp(path)
     assert stamp is not None, "the file was just written"
     return stamp
 
 
-def _spliced(
-    project: Project, previous: Record, fragments: Fragments
-) -> Iterator[bytes] | None:
-    """data.json with the project's clients' lines made anew and the rest of
-    its bytes as the last build wrote them, its lines' new places kept in
-    fragments; None when the last build's places are unknown."""
-    old = previous.untouched("data.json")
-    if old is None:
-        return None
-    lines: dict[int, tuple[int, bytes]] = {}  # by offset: old length, new line
-    with open(old, "rb") as stream:
-        for client in project.clients:
-            digest = previous.sources[client.path][1]
-            where = _place(fragments, line_key(client.path, digest, project.today))
-            if where is None or not _is_line_of(client, stream, *where):
-                return None
-            lines[where[0]] = (where[1], client_line(client, project))
+def _new_lines(
+    project: Project, previous: Record, fragments: Fragments, data: BinaryIO
+) -> dict[int, tuple[int, bytes]] | None:
+    """The project's clients' new lines of data, the last build's data.json,
+    by the offset of the old line: its length and the new line; the lines'
+    new places are kept in fragments. None when the old places are unknown."""
+    lines: dict[int, tuple[int, bytes]] = {}
+    for client in project.clients:
+        digest = previous.sources[client.path][1]
+        key = line_key(client.path, digest, project.today)
+        where = kept_place(fragments, key)
+        if where is None:
+            return None
+        offset, length = where
+        data.seek(offset)
+        read = data.read(length + 1)
+        if not is_line_of(client, read[:length], read[length:]):
+            return None
+        lines[offset] = (length, client_line(client, project))
     _move_places(project, previous, fragments, lines)
-    return _pieces(old, lines)
-
-
-def _place(fragments: Fragments, key: bytes) -> tuple[int, int] | None:
-    """Where the last build put a line of data.json: offset, length."""
-    where = fragments.kept(key)
-    if where is None or len(where) != LINE_PLACE.size:
-        return None
-    offset, length = LINE_PLACE.unpack(where)
-    return offset, length
-
-
-def _is_line_of(client: Client, stream: BinaryIO, offset: int, length: int) -> bool:
-    """Whether the bytes there are the client's line: a JSON object that
-    starts with its id and path (see document.client_document)."""
-    start = b'{"id": %s, "path": %s, ' % (_json(client.id), _json(client.path))
-    stream.seek(offset)
-    head = stream.read(len(start))
-    stream.seek(offset + length - 1)
-    return head == start and stream.read(2) in (b"},", b"}\n")
-
-
-def _json(text: str) -> bytes:
-    return json.dumps(text, ensure_ascii=False).encode("utf-8")
+    return lines
 
 
 def _move_places(
@@ -275,7 +324,7 @@ def _move_places(
     moved = list(itertools.accumulate(len(lines[o][1]) - lines[o][0] for o in starts))
     today = project.today
     for path, (_, digest) in previous.sources.items():
-        where = _place(fragments, line_key(path, digest, today))
+        where = kept_place(fragments, line_key(path, digest, today))
         if where is None:
             continue
         offset, length = where
@@ -289,17 +338,17 @@ def _move_places(
         )
 
 
-def _pieces(old: Path, lines: Mapping[int, tuple[int, bytes]]) -> Iterator[bytes]:
-    """The old file's bytes with the lines at these offsets replaced."""
-    with open(old, "rb") as stream:
-        at = 0
-        for offset in sorted(lines):
-            yield from _copy(stream, offset - at)
-            length, line = lines[offset]
-            yield line
-            stream.seek(offset + length)
-            at = offset + length
-        yield from _copy(stream, -1)
+def _pieces(data: BinaryIO, lines: Mapping[int, tuple[int, bytes]]) -> Iterator[bytes]:
+    """data's bytes with the lines at these offsets replaced."""
+    data.seek(0)
+    at = 0
+    for offset in sorted(lines):
+        yield from _copy(data, offset - at)
+        length, line = lines[offset]
+        yield line
+        data.seek(offset + length)
+        at = offset + length
+    yield from _copy(data, -1)
 
 
 def _copy(stream: BinaryIO, size: int, chunk: int = 1 << 20) -> Iterator[bytes]:

@@ -104,6 +104,15 @@ def client_line(client: Client, project: Project) -> bytes:
     return text.encode("utf-8")
 
 
+def is_line_of(client: Client, line: bytes, after: bytes) -> bool:
+    """Whether line, found in a data.json followed by the byte after, is a
+    whole line of client_line's for this client: a JSON object that starts
+    with its id and path and ends where the line does."""
+    head = json.dumps({"id": client.id, "path": client.path}, ensure_ascii=False)
+    start = head.encode("utf-8")[:-1] + b", "  # more keys follow
+    return line.startswith(start) and line.endswith(b"}") and after in (b",", b"\n")
+
+
 def document_text(
     project: Project, text_of: Callable[[Client], str] | None = None
 ) -> str:

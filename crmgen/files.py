@@ -101,9 +101,14 @@ def stage_all(folder: Path, streams: Mapping[str, Iterable[bytes]]) -> Staged:
 
 
 def put_in_place(staged: Staged) -> None:
-    """Rename each staged file over the file it replaces."""
-    for temporary, path in staged:
-        os.replace(temporary, path)
+    """Rename each staged file over the file it replaces; on an error the
+    files not yet renamed are removed."""
+    for done, (temporary, path) in enumerate(staged):
+        try:
+            os.replace(temporary, path)
+        except BaseException:
+            discard(staged[done:])
+            raise
 
 
 def discard(staged: Staged) -> None:

@@ -10,6 +10,7 @@ reads as empty, so the pieces are made again, never trusted.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Mapping
@@ -78,6 +79,10 @@ class Fragments:
             write_sealed(self.file, MAGIC, self.key, self.used)
         except OSError as error:
             log.warning("cannot write the cache %s: %s", self.file, error)
+            # The last build's places of data.json's lines may not fit the
+            # data.json just written: better no pieces than wrong ones.
+            with contextlib.suppress(OSError):
+                self.file.unlink()
 
 
 def _read(file: Path, key: str) -> dict[bytes, bytes]:

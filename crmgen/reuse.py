@@ -24,7 +24,7 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from crmgen import __version__
 from crmgen.bundled import TEMPLATES_DIR, default_templates
@@ -117,6 +117,11 @@ def file_stamp(path: str | Path) -> FileStamp | None:
         return _file_stamp(os.stat(path))
     except OSError:
         return None
+
+
+def stamp_of_open(stream: BinaryIO) -> FileStamp:
+    """The stamp of an open file (see file_stamp)."""
+    return _file_stamp(os.fstat(stream.fileno()))
 
 
 def _file_stamp(status: os.stat_result) -> FileStamp:

@@ -20,7 +20,7 @@ import jinja2
 from crmgen.board import build_board
 from crmgen.calendar import calendars, owner_files
 from crmgen.derive import Facts, facts, newest_first
-from crmgen.document import client_line, site_document
+from crmgen.document import client_line, is_line_of, site_document
 from crmgen.followups import build_sections
 from crmgen.fragments import Briefs, Fragments
 from crmgen.gitfacts import GitFacts
@@ -283,11 +283,7 @@ def _data_reusing(
 
     def place_of(client: Client) -> tuple[int, int] | None:
         key = keys.get(client.path)
-        where = fragments.kept(key) if key is not None else None
-        if where is None or len(where) != LINE_PLACE.size:
-            return None
-        offset, length = LINE_PLACE.unpack(where)
-        return offset, length
+        return kept_place(fragments, key) if key is not None else None
 
     def placed(client: Client, offset: int, length: int) -> None:
         key = keys.get(client.path)
@@ -295,6 +291,16 @@ def _data_reusing(
             fragments.put(key, LINE_PLACE.pack(offset, length))
 
     return document_reusing(project, old_data, place_of, placed)
+
+
+def kept_place(fragments: Fragments, key: bytes) -> tuple[int, int] | None:
+    """Where the last build put a line of data.json (offset, length), if it
+    kept that (see line_key)."""
+    where = fragments.kept(key)
+    if where is None or len(where) != LINE_PLACE.size:
+        return None
+    offset, length = LINE_PLACE.unpack(where)
+    return offset, length
 
 
 def line_key(path: str, digest: bytes, today: dt.date) -> bytes:
@@ -321,9 +327,11 @@ def document_reusing(
             if old is not None and where is not None:
                 offset, length = where
                 old.seek(offset)
-                line = old.read(length)
-                # A line that is not a JSON object all the same is not used.
-                if len(line) == length and line[:1] + line[-1:] == b"{}":
+                read = old.read(length + 1)
+                line, after = read[:length], read[length:]
+                # A place kept wrong (a lost cache write) must not lend the
+                # line another client's bytes, or part of them.
+                if len(line) == length and is_line_of(client, line, after):
                     return line
             return client_line(client, project)
 

@@ -13,6 +13,7 @@ import pytest
 from conftest import ProjectDir, Result
 from siteproject import TODAY, write_project
 
+from crmgen.build import build
 from crmgen.cache import CACHE_DIR, cache_key, read_sealed
 from crmgen.cutoff import outline
 from crmgen.fragments import FRAGMENTS_FILE
@@ -42,10 +43,13 @@ def age(project: ProjectDir) -> None:
 
 
 def edit(project: ProjectDir, client_id: str, old: str, new: str) -> None:
+    """Change a client file, dated in the past like the rest (its stamp still
+    changes: the status change time moves), so that the build trusts stamps."""
     path = project.root / "clients" / f"{client_id}.md"
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    os.utime(path, (OLD, OLD))
 
 
 def done(result: Result) -> str:
@@ -179,6 +183,27 @@ def test_a_whole_build_after_takes_data_json_lines_from_their_new_places(
     assert_same_as_a_fresh_build(site, tmp_path)
 
 
+def test_the_last_line_of_data_json_and_edits_in_turn(
+    site: ProjectDir, tmp_path: Path
+) -> None:
+    # The last client's line ends the list; then a longer line before it,
+    # then a shorter one: each build splices where the one before left it.
+    edit(site, "gamma-hotel", "stage: lead\n---\n", "stage: lead\n---\n\nNew notes.\n")
+    assert done(site.run("build", "--today", TODAY)).startswith("updated 1 ")
+    assert_same_as_a_fresh_build(site, tmp_path / "1")
+    edit(site, "acme-tools", BODY, BODY + " Much longer now." * 10)
+    assert done(site.run("build", "--today", TODAY)).startswith("updated 1 ")
+    assert_same_as_a_fresh_build(site, tmp_path / "2")
+    edit(site, "acme-tools", BODY + " Much longer now." * 10, BODY)
+    edit(site, "gamma-hotel", "New notes.", "Newer notes.")
+    assert done(site.run("build", "--today", TODAY)).startswith("updated 2 ")
+    assert_same_as_a_fresh_build(site, tmp_path / "3")
+    # A whole build takes the unchanged lines from where the last one put them.
+    edit(site, "delta-group", "stage: negotiation", "stage: proposal")
+    assert done(site.run("build", "--today", TODAY)).startswith("built ")
+    assert_same_as_a_fresh_build(site, tmp_path / "4")
+
+
 def test_undoing_an_edit_gives_back_the_first_site(
     site: ProjectDir, tmp_path: Path
 ) -> None:
@@ -222,10 +247,78 @@ def test_a_lost_cache_file_means_a_whole_build(
     assert_same_as_a_fresh_build(site, tmp_path)
 
 
-def test_a_new_day_builds_the_whole_site(site: ProjectDir) -> None:
+def test_a_new_day_builds_the_whole_site(site: ProjectDir, tmp_path: Path) -> None:
     edit(site, "acme-tools", BODY, "Something else.")
     result = site.run("build", "--today", "2026-12-02")
     assert done(result).startswith("built"), result
+    fresh = tmp_path / "fresh"
+    site.run("build", "--today", "2026-12-02", "--no-cache", "--out", str(fresh))
+    for name in ("index.html", "data.json", "clients/acme-tools.html"):
+        assert output(site, name).read_bytes() == (fresh / name).read_bytes(), name
+
+
+def test_a_new_configuration_builds_the_whole_site(
+    site: ProjectDir, tmp_path: Path
+) -> None:
+    config = site.root / "crmgen.toml"
+    config.write_text(config.read_text() + "\n# a comment\n")
+    edit(site, "acme-tools", BODY, "Something else.")
+    result = site.run("build", "--today", TODAY)
+    assert done(result).startswith("built"), result
+    assert_same_as_a_fresh_build(site, tmp_path)
+
+
+SIZE_IN_PAGE = "{% block content %}{{ site.project.clients|length }} clients"
+
+
+@pytest.mark.parametrize(
+    ("template", "text", "whole"),
+    [
+        (
+            "client.html",
+            '{% extends "base.html" %}\n' + SIZE_IN_PAGE + "{% endblock %}",
+            True,
+        ),
+        ("_banner.html", "{{ site.owners|length }} owners\n", True),
+        (
+            "board.html",
+            '{% extends "base.html" %}\n' + SIZE_IN_PAGE + "{% endblock %}",
+            False,
+        ),
+    ],
+    ids=["client-page", "banner", "board"],
+)
+def test_own_templates_of_the_client_page_build_the_whole_site(
+    site: ProjectDir, tmp_path: Path, template: str, text: str, whole: bool
+) -> None:
+    """A project's template may show what only a whole build loads, like how
+    many clients there are: one the client page uses takes a whole build."""
+    site.write(f"templates/{template}", text)
+    assert done(site.run("build", "--today", TODAY)).startswith("built")
+    edit(site, "acme-tools", BODY, "Something else.")
+    result = site.run("build", "--today", TODAY)
+    assert done(result).startswith("built" if whole else "updated 1 "), result
+    assert_same_as_a_fresh_build(site, tmp_path)
+
+
+def test_a_lost_write_of_the_places_never_gives_a_wrong_line(
+    site: ProjectDir, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the pieces cannot be kept after data.json changed, no build
+    after it reads a line from where the last but one put it."""
+
+    def full_disk(*_args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("crmgen.fragments.write_sealed", full_disk)
+    edit(site, "acme-tools", BODY, BODY + " Much longer now." * 10)
+    result = build(site.root, dt.date.fromisoformat(TODAY))
+    assert result.updated == 1
+    assert not (site.root / CACHE_DIR / FRAGMENTS_FILE).exists()
+    monkeypatch.undo()
+    edit(site, "delta-group", "stage: negotiation", "stage: proposal")
+    assert done(site.run("build", "--today", TODAY)).startswith("built")
+    assert_same_as_a_fresh_build(site, tmp_path)
 
 
 def test_no_page_but_the_clients_own_shows_its_markdown(project: ProjectDir) -> None:

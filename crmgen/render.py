@@ -66,8 +66,12 @@ def money(value: float | None, currency: str) -> str:
 
 
 def amounts(totals: Iterable[Amount], weighted: bool = False) -> str:
-    """Totals in several currencies, never added together: `€9,000 + £300`."""
-    parts = [money(a.weighted if weighted else a.value, a.currency) for a in totals]
+    """Totals in several currencies, never added together: `€9,000 + £300`.
+    A currency no deal gives a value in shows only when none does: `$500`,
+    not `€0 + $500`."""
+    listed = list(totals)
+    shown = [a for a in listed if a.count] or listed[:1]
+    parts = [money(a.weighted if weighted else a.value, a.currency) for a in shown]
     return " + ".join(parts) if parts else money(0, "")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from conftest import ProjectDir
 from siteproject import TODAY, write_project
 
@@ -153,21 +154,28 @@ def test_no_values_yet_read_zero_in_the_deals_currency(project: ProjectDir) -> N
     assert pipeline_value(project) == "$0"
 
 
-def test_one_deal_in_the_configured_currency_keeps_it_first(
-    project: ProjectDir,
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [("value: 5000", "€5,000 + $30,000"), ("", "$30,000")],
+    ids=["valued", "no-value"],
+)
+def test_the_configured_currency_leads_while_a_deal_gives_a_value_in_it(
+    project: ProjectDir, value: str, shown: str
 ) -> None:
+    # Not `€0 + $30,000`: a currency no deal gives a value in adds nothing.
     dollar_client(project, "Acme", "value: 30000")
     project.client(
         "euro",
-        """\
+        f"""\
         ---
         name: Euro
         stage: lead
         first_contact: 2026-03-01
+        {value}
         ---
         """,
     )
-    assert pipeline_value(project) == "€0 + $30,000"
+    assert pipeline_value(project) == shown
 
 
 def test_the_shown_currency_is_the_configured_one_while_any_deal_uses_it() -> None:

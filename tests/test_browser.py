@@ -95,11 +95,12 @@ def amounts(text: str) -> dict[str, float]:
 
 
 def expected(deals: list[dict[str, Any]], field: str, primary: str) -> dict[str, float]:
-    sums = {primary: 0.0}
+    """The sums per currency; zero in the primary one when nothing has a value."""
+    sums: dict[str, float] = {}
     for deal in deals:
         if deal[field] is not None:
             sums[deal["currency"]] = sums.get(deal["currency"], 0.0) + deal[field]
-    return {code: round(value, 2) for code, value in sums.items()}
+    return {code: round(value, 2) for code, value in sums.items()} or {primary: 0.0}
 
 
 def test_columns_count_and_total_as_data_json(visit: Visit, sample: Path) -> None:

@@ -245,10 +245,11 @@ def test_board_numbers_equal_data_json(project: ProjectDir) -> None:
         assert column.count("data-item ") == len(deals)
         assert shown(column, "count") == str(len(deals))
         for field, what in (("value", "total"), ("weighted_value", "weighted")):
-            sums: dict[str, float] = {"EUR": 0.0}
+            sums: dict[str, float] = {}
             for deal in deals:
                 if deal[field] is not None:
                     sums[deal["currency"]] = sums.get(deal["currency"], 0) + deal[field]
+            sums = sums or {"EUR": 0.0}  # zero only when no deal has a value
             expected = " + ".join(
                 money(round(sums[code], 2), code)
                 for code in sorted(sums, key=lambda c: c != "EUR")

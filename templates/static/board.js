@@ -34,13 +34,14 @@
 
   function amounts(shown, field) {
     var sums = {};
-    sums[data.currency] = 0;
     shown.forEach(function (item) {
       var raw = item.getAttribute("data-" + field);
       if (raw === null || raw === "") { return; }
       var code = item.getAttribute("data-currency");
       sums[code] = (sums[code] || 0) + parseFloat(raw);
     });
+    // Zero in the team's currency only when no deal shown has a value.
+    if (Object.keys(sums).length === 0) { sums[data.currency] = 0; }
     var codes = Object.keys(sums).sort(function (a, b) {
       if (a === data.currency) { return -1; }
       if (b === data.currency) { return 1; }

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 import icalendar
 from icalendar.parser import content_line
 
-from crmgen.ids import slugify
+from crmgen.ids import owner_files
 from crmgen.model import Client
 
 PRODID = "-//crmgen//follow-ups//EN"
@@ -43,24 +43,6 @@ if callable(_icalendar_names.get("_foldline")):
 def event_uid(client: Client) -> str:
     """A UID that stays the client's for as long as its id does."""
     return f"{client.id}-followup@crmgen"
-
-
-def owner_slug(owner: str) -> str:
-    """A file-name-safe form of an owner's name: `Anna Byrne` -> `anna-byrne`."""
-    return slugify(owner) or "owner"
-
-
-def owner_files(owners: Iterable[str]) -> dict[str, str]:
-    """Each owner's calendar file name, unique even when two names slug alike."""
-    names: dict[str, str] = {}
-    taken: set[str] = set()
-    for owner in sorted(set(owners)):
-        slug, number = owner_slug(owner), 1
-        while (candidate := slug if number == 1 else f"{slug}-{number}") in taken:
-            number += 1
-        taken.add(candidate)
-        names[owner] = f"followups-{candidate}.ics"
-    return names
 
 
 def _event(client: Client, stamp: dt.datetime) -> icalendar.Event:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -41,3 +42,21 @@ def slugify(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text.translate(_FOLD))
     ascii_text = folded.encode("ascii", "ignore").decode("ascii").lower()
     return "-".join(re.findall(r"[a-z0-9]+", ascii_text))
+
+
+def owner_slug(owner: str) -> str:
+    """A file-name-safe form of an owner's name: `Anna Byrne` -> `anna-byrne`."""
+    return slugify(owner) or "owner"
+
+
+def owner_files(owners: Iterable[str]) -> dict[str, str]:
+    """Each owner's calendar file name, unique even when two names slug alike."""
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for owner in sorted(set(owners)):
+        slug, number = owner_slug(owner), 1
+        while (candidate := slug if number == 1 else f"{slug}-{number}") in taken:
+            number += 1
+        taken.add(candidate)
+        names[owner] = f"followups-{candidate}.ics"
+    return names

@@ -18,16 +18,15 @@ from typing import Any
 import jinja2
 
 from crmgen.board import build_board
-from crmgen.calendar import calendars, owner_files
 from crmgen.derive import Facts, facts, newest_first
 from crmgen.document import client_line, is_line_of, site_document
 from crmgen.followups import build_sections
 from crmgen.fragments import Briefs, Fragments
 from crmgen.gitfacts import GitFacts
+from crmgen.ids import owner_files
 from crmgen.loader import Project
 from crmgen.model import Client
 from crmgen.render import SYMBOLS, environment, static_source
-from crmgen.reports_page import render_reports
 from crmgen.totals import shown_currency
 from crmgen.weekly import from_files
 from crmgen.weeklypage import PAGE, render_weekly
@@ -218,6 +217,10 @@ def summary_streams(
         )
 
     def reports() -> Iterable[str]:
+        # Imported here, as calendars below: a build that rewrites only client
+        # pages (see crmgen.cutoff) needs neither, and they take long to load.
+        from crmgen.reports_page import render_reports
+
         moves = history.moves if history else ()
         common = _common(site, "reports", "")
         return (render_reports(env, common, project, moves, site.facts),)
@@ -258,6 +261,8 @@ def machine_streams(
     calendar events between builds, and where each client's line lies in
     data.json: with old_data, the last build's data.json untouched since,
     unchanged lines come from it. data: data.json made otherwise (watch)."""
+    from crmgen.calendar import calendars  # see summary_streams
+
     if data is None and fragments is not None:
         data = _data_reusing(project, fragments, old_data)
     files: dict[str, Iterable[bytes]] = {

@@ -8,7 +8,7 @@ round so that machine drift hits both: `crmgen check` (warm and without the
 cache), a cold `crmgen build` (cache and site removed), a rebuild with nothing
 changed, a fresh `crmgen build` after one client file is saved (a line added
 to its last log entry's text, which only its own page shows; and a call logged
-at the top of its log, which changes the board and reports too), the text edit
+with `crmgen log`, which changes the board and reports too), the text edit
 under a running `crmgen watch`, and Hugo's cold build of the same files with
 minimal layouts (bench/hugo). Every run is a fresh
 process; its peak memory is the child's ru_maxrss. At sizes up to 10,000 it
@@ -163,22 +163,20 @@ class Bench:
         return run
 
     def call_then_build(self, round_: int) -> Run:
-        """Save one client file with a call logged at the top of its log, then
-        build; time from save. A new entry changes the client's last contact,
-        so the board, follow-ups and reports change too: a whole build."""
+        """Log a call with `crmgen log`, as a salesperson does, then build;
+        time from the save (log's exit). A new entry moves the client's last
+        contact, so the board, follow-ups and reports change too: a whole
+        build."""
         path = sorted((self.folder / "clients").glob("*.md"))[round_ * 7 + 5]
         text, status = path.read_text(encoding="utf-8"), path.stat()
         summary = f"Bench call {time.time_ns()}"
-        heading = "\n## Log\n"
-        if heading not in text:
-            raise SystemExit(f"{path.name} has no log to add a call to")
-        entry = f"\n### {TODAY} 09:30 call: {summary}\nAsked about the renewal.\n"
-        edited = text.replace(heading, heading + entry, 1)
-        saved = time.perf_counter()
-        temporary = path.with_name(f".{path.name}.tmp")
-        temporary.write_text(edited, encoding="utf-8")
-        os.replace(temporary, path)
-        run = timed([*self.crmgen, "build", "--today", TODAY], since=saved)
+        logged = [path.stem, "call", summary, "--date", TODAY, "--time", "09:30"]
+        subprocess.run(
+            [*self.crmgen, "log", *logged, "--today", TODAY, "--body", "Renewal."],
+            stdout=subprocess.DEVNULL,
+            check=True,
+        )
+        run = timed([*self.crmgen, "build", "--today", TODAY])
         if not contains(self.site / "data.json", summary.encode()):
             raise SystemExit(f"the call logged in {path.name} did not reach data.json")
         restore(path, text, status)

@@ -29,7 +29,6 @@ from crmgen.gitfacts import git_facts
 from crmgen.loader import CLIENTS_DIR, Project, Source, load_project
 from crmgen.model import Problem, count
 from crmgen.reuse import (
-    Inputs,
     Record,
     read_inputs,
     read_record,
@@ -251,7 +250,11 @@ def build(
         log.info("nothing changed since the last build")
         return _recorded(previous, started)
     if previous and inputs:
-        edited = _rebuild_edited(root, previous, inputs, today, out)
+        # Imported here, as write_site below: a build with nothing to do needs
+        # neither.
+        from crmgen.cutoff import rebuild_edited
+
+        edited = rebuild_edited(root, previous, inputs, today, out)
         if edited is not None:
             result = _recorded(edited, started, _updated(previous, edited))
             log.info(
@@ -303,23 +306,6 @@ def build(
         project.problems,
         len(project.clients),
     )
-
-
-def _rebuild_edited(
-    root: Path,
-    previous: Record,
-    inputs: Inputs,
-    today: dt.date | None,
-    out: Path | None,
-) -> Record | None:
-    """The record of a build that redid only the pages of clients whose
-    Markdown alone changed, None when more changed (see crmgen.cutoff)."""
-    from crmgen.cutoff import rebuild_edited
-
-    record = rebuild_edited(root, previous, inputs, today, out)
-    if record is not None:
-        write_record(root, record)
-    return record
 
 
 def _updated(previous: Record, record: Record) -> int:

@@ -47,6 +47,7 @@ from crmgen.reuse import (
     page_key,
     stamp_of_open,
     templates_digest,
+    write_record,
 )
 from crmgen.site import (
     LINE_KEY,
@@ -91,8 +92,8 @@ def rebuild_edited(
     out: Path | None,
 ) -> Record | None:
     """Redo the pages and data.json lines of the clients whose Markdown alone
-    changed since the previous build; the new record, or None, with nothing
-    written, when anything else changed too."""
+    changed since the previous build, and record the build; the new record,
+    or None, with nothing written, when anything else changed too."""
     sources = previous.sources
     if inputs.frame != previous.frame:
         return None
@@ -121,6 +122,7 @@ def rebuild_edited(
         for path, edit in edits.items():
             store.put(path, edit.entry)
         store.save(sources)
+        write_record(root, record)
     return record
 
 

@@ -216,7 +216,8 @@ def templates_digest(root: Path) -> str:
 
 
 def page_context(site: Site, templates: str) -> bytes:
-    """What every client page shows besides its own client: banner, nav, footer."""
+    """What every client page shows besides its own client: nav and footer
+    (the problems banner comes from problems.css, see site.problems_css)."""
     project = site.project
     shared = (
         __version__,
@@ -224,9 +225,6 @@ def page_context(site: Site, templates: str) -> bytes:
         templates,
         project.config.fingerprint(),
         site.nav,
-        len(project.problems),
-        project.errors,
-        project.warnings,
         project.files,
         project.today,
     )

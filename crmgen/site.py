@@ -151,8 +151,15 @@ def render_client_page(env: jinja2.Environment, site: Site, client: Client) -> s
     """`clients/<id>.html`."""
     log = newest_first(client)
     history = [e for e in reversed(log) if e.change is not None]
+    # Nothing of the project's problems: a client page stays the same while
+    # they change elsewhere, and problems.css shows its banner (see _banner.html).
+    shared = _common(site, "client", "../") | {
+        "problems": (),
+        "errors": 0,
+        "warnings": 0,
+    }
     return env.get_template("client.html").render(
-        _common(site, "client", "../"),
+        shared,
         client=client,
         facts=site.facts[client.id],
         log=log,
@@ -229,12 +236,34 @@ def summary_streams(
         "index.html": _later(board),
         "followups.html": _later(followups),
         "problems.html": _later(problems),
+        "problems.css": (problems_css(project),),
     }
     if PAGE in env.list_templates():
         pages[PAGE] = _later(weekly)
     if ("reports.html", "Reports") in site.nav:
         pages["reports.html"] = _later(reports)
     return pages
+
+
+def problems_css(project: Project) -> str:
+    """The stylesheet that shows the client pages' problems banner and the
+    count beside Problems in their navigation, while there are problems."""
+    lines = ["/* The client pages' problems banner, written with each build. */"]
+    errors, warnings = project.errors, project.warnings
+    if errors or warnings:
+        counts = " and ".join(
+            f"{n} {word}{'' if n == 1 else 's'}"
+            for n, word in ((errors, "error"), (warnings, "warning"))
+            if n
+        )
+        shown = ".banner-error" if errors else ".banner-warning"
+        lines += [
+            f".banner-live{shown} {{ display: block; }}",
+            f'.problem-counts::before {{ content: "{counts}"; }}',
+            ".nav-count.problems-live { display: inline-block; }",
+            f'.problems-live::before {{ content: "{len(project.problems)}"; }}',
+        ]
+    return "\n".join(lines) + "\n"
 
 
 def render_summary_pages(

@@ -267,7 +267,8 @@ def test_pages_load_only_from_the_site_folder(visit: Visit, sample: Path) -> Non
     ]
     for relative in pages:
         page = visit.open(relative)
-        assert page.locator("link[rel=stylesheet]").count() == 1
+        sheets = 2 if relative.startswith("clients/") else 1  # with problems.css
+        assert page.locator("link[rel=stylesheet]").count() == sheets
         assert page.evaluate("getComputedStyle(document.body).margin") == "0px", (
             "the stylesheet did not load"
         )
@@ -323,3 +324,33 @@ def test_without_javascript_the_board_is_complete(chromium: Any, sample: Path) -
         assert sum(map(int, counts)) == len(open_deals)
     finally:
         context.close()
+
+
+COUNTS = """(selector) => getComputedStyle(
+    document.querySelector(selector), "::before").content"""
+
+
+def test_a_client_page_shows_the_problems_of_its_build(
+    chromium: Any, hostile: Path, sample: Path
+) -> None:
+    """The counts on a client page come from problems.css, which every build
+    writes: the page itself stays the same while the problems change."""
+    seen = Visit(chromium, hostile)
+    page = seen.open("clients/acme-tools.html")
+    assert page.locator(".banner-live.banner-error").is_visible()
+    assert not page.locator(".banner-live.banner-warning").is_visible()
+    assert page.evaluate(COUNTS, ".problem-counts") == '"1 error and 2 warnings"'
+    assert page.locator(".problems-live").is_visible()
+    assert page.evaluate(COUNTS, ".problems-live") == '"3"'
+    page.locator(".banner-live.banner-error a").click()
+    assert page.url.endswith("/problems.html")
+    seen.assert_clean()
+    seen.context.close()
+    clean = Visit(chromium, sample)
+    page = clean.open("clients/arden-business-school.html")
+    assert page.locator(".banner-live").count() == 2
+    assert not page.locator(".banner-live").first.is_visible()
+    assert not page.locator(".banner-live").last.is_visible()
+    assert not page.locator(".problems-live").is_visible()
+    clean.assert_clean()
+    clean.context.close()

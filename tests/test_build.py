@@ -104,12 +104,42 @@ def test_a_clean_project_exits_0(project: ProjectDir) -> None:
 
 def test_problems_show_on_every_page(project: ProjectDir) -> None:
     site = built(write_project(project))
-    for page in ("index.html", "followups.html", "clients/acme-tools.html"):
+    for page in ("index.html", "followups.html"):
         text = (site / page).read_text()
         assert 'class="banner banner-error"' in text, page
-        assert "problems.html" in text
+        assert "1 error</strong>" not in text and "problems.html" in text
+    # A client page's banner is shown by problems.css, which each build writes
+    # (a browser test sees it): the page stays the same while problems change.
+    client = (site / "clients" / "acme-tools.html").read_text()
+    assert '<link rel="stylesheet" href="../problems.css">' in client
+    assert 'class="banner banner-error banner-live"' in client
+    assert "warning" not in client.split('<main id="main"')[0].replace("-warning", "")
+    css = (site / "problems.css").read_text()
+    assert ".banner-live.banner-error { display: block; }" in css
+    assert '.problem-counts::before { content: "1 error and 2 warnings"; }' in css
+    assert '.problems-live::before { content: "3"; }' in css
     problems = (site / "problems.html").read_text()
     assert "clients/broken.md:1" in problems and "clients/broken.md:5" in problems
+
+
+def test_without_problems_the_client_pages_show_no_banner(
+    project: ProjectDir,
+) -> None:
+    project.client(
+        "acme",
+        """\
+        ---
+        name: Acme
+        stage: lead
+        first_contact: 2026-11-01
+        next_follow_up: 2026-12-04
+        ---
+        """,
+    )
+    site = built(project)
+    assert project.run("check", "--today", TODAY).status == 0
+    css = (site / "problems.css").read_text()
+    assert "display" not in css and "content" not in css
 
 
 def test_data_json_is_the_export_document(project: ProjectDir) -> None:
@@ -181,6 +211,7 @@ def test_nothing_typed_becomes_active_markup(project: ProjectDir) -> None:
                 static = "../static/" if "/" in page else "static/"
                 assert attrs in (
                     {"rel": "stylesheet", "href": f"{static}site.css"},
+                    {"rel": "stylesheet", "href": "../problems.css"},  # client pages
                     {
                         "rel": "icon",
                         "href": f"{static}icon.svg",

@@ -102,14 +102,29 @@ def test_data_json_lines_come_from_the_file_while_it_is_the_one_written(
     assert b'"Bxta' in data.read_bytes()
 
 
+def test_a_new_problem_rewrites_the_banners_but_not_every_client_page(
+    site: LiveSite, project: ProjectDir, tmp_path: Path
+) -> None:
+    # The summary pages show the counts; the client pages take them from
+    # problems.css, so the other clients' pages are left as they are.
+    other = site.folder / "clients" / "beta-cafes.html"
+    before = other.stat().st_ino, (site.folder / "problems.css").read_bytes()
+    changed = _append(project, "acme-tools", "\n## Log\n\n### 2026-13-40 call: bad\n")
+    rebuilt = site.update(Changes(clients={changed}))
+    assert other.stat().st_ino == before[0]
+    assert (site.folder / "problems.css").read_bytes() != before[1]
+    assert rebuilt.written < 10
+    assert _files(site.folder) == _fresh_build(project, tmp_path / "fresh")
+
+
 def test_an_edit_that_changes_every_page_rewrites_them_all(
     site: LiveSite, project: ProjectDir, tmp_path: Path
 ) -> None:
-    # A new error changes the banner of every page: no page may keep the old one.
+    # A new client changes the footer of every page ("from 7 client files").
     other = site.folder / "clients" / "beta-cafes.html"
     before = other.read_bytes()
-    changed = _append(project, "acme-tools", "\n## Log\n\n### 2026-13-40 call: bad\n")
-    site.update(Changes(clients={changed}))
+    project.client("zeta", "---\nname: Zeta\nstage: lead\n---\n")
+    site.update(Changes(clients={"clients/zeta.md"}))
     assert other.read_bytes() != before
     assert _files(site.folder) == _fresh_build(project, tmp_path / "fresh")
 

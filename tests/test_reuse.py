@@ -83,14 +83,19 @@ def test_an_edit_renders_that_page_and_links_the_others(sample: ProjectDir) -> N
     assert "nothing changed" in sample.run("build", "--today", TODAY).out
 
 
-def test_a_new_problem_count_renders_every_page(sample: ProjectDir) -> None:
+def test_a_new_problem_leaves_the_other_pages_and_shows_on_them(
+    sample: ProjectDir,
+) -> None:
     sample.run("build", "--today", TODAY)
     birch = inode(sample, "birch")
+    problems = sample.root / "site" / "problems.css"
+    assert "content" not in problems.read_text()
     sample.client("acme", CLIENT.format(name="Acme").replace("lead", "leed"))
     age(sample)
     sample.run("build", "--today", TODAY)
-    assert inode(sample, "birch") != birch
-    assert "1 error" in page(sample, "birch")
+    assert inode(sample, "birch") == birch
+    assert "../problems.css" in page(sample, "birch")
+    assert 'content: "1 error"' in problems.read_text()
 
 
 def test_a_page_changed_by_hand_is_rendered_again(sample: ProjectDir) -> None:

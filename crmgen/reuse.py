@@ -216,8 +216,10 @@ def templates_digest(root: Path) -> str:
 
 
 def page_context(site: Site, templates: str) -> bytes:
-    """What every client page shows besides its own client: nav and footer
-    (the problems banner comes from problems.css, see site.problems_css)."""
+    """What every client page shows besides its own client: the navigation
+    and the day. Nothing that a client more or less changes: the footer
+    counts the files on the summary pages only, and the problems banner
+    comes from problems.css (see site.problems_css)."""
     project = site.project
     shared = (
         __version__,
@@ -225,7 +227,6 @@ def page_context(site: Site, templates: str) -> bytes:
         templates,
         project.config.fingerprint(),
         site.nav,
-        project.files,
         project.today,
     )
     return repr(shared).encode()

@@ -120,12 +120,26 @@ def test_a_new_problem_rewrites_the_banners_but_not_every_client_page(
 def test_an_edit_that_changes_every_page_rewrites_them_all(
     site: LiveSite, project: ProjectDir, tmp_path: Path
 ) -> None:
-    # A new client changes the footer of every page ("from 7 client files").
+    # A new title shows at the top of every page.
     other = site.folder / "clients" / "beta-cafes.html"
     before = other.read_bytes()
+    config = project.root / "crmgen.toml"
+    config.write_text(config.read_text().replace("Test pipeline", "Our pipeline"))
+    site.update(Changes(config=True))
+    assert b"Our pipeline" in other.read_bytes() != before
+    assert _files(site.folder) == _fresh_build(project, tmp_path / "fresh")
+
+
+def test_a_new_client_leaves_the_other_client_pages(
+    site: LiveSite, project: ProjectDir, tmp_path: Path
+) -> None:
+    other = site.folder / "clients" / "beta-cafes.html"
+    before = other.stat().st_ino
     project.client("zeta", "---\nname: Zeta\nstage: lead\n---\n")
-    site.update(Changes(clients={"clients/zeta.md"}))
-    assert other.read_bytes() != before
+    rebuilt = site.update(Changes(clients={"clients/zeta.md"}))
+    assert other.stat().st_ino == before
+    assert (site.folder / "clients" / "zeta.html").is_file()
+    assert rebuilt.written < 10
     assert _files(site.folder) == _fresh_build(project, tmp_path / "fresh")
 
 

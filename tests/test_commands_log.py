@@ -176,6 +176,11 @@ def test_next_sets_the_follow_up(project: ProjectDir) -> None:
         "2026-03-01\n---\n" in text
     )
     assert "### 2026-02-10 09:30 call\n\n### 2026-02-01" in text
+    # The keys it set too are said, not changed silently.
+    assert result.out.strip() == (
+        "clients/acme.md: added ### 2026-02-10 09:30 call; "
+        "next_follow_up: 2026-03-01; last_contact: 2026-02-10"
+    )
 
 
 def test_body_from_standard_input(

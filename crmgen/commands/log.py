@@ -85,21 +85,19 @@ def _change(
         args.date or edit.today, args.time, kind, args.summary.strip(), body
     )
     add_entry(edit.text, edit.client, entry)
-    top = keyedit.top_level(edit.text)
+    moved: dict[str, str] = {}  # the keys set too, and their new values
     if args.next is not None:
-        keyedit.set_key(edit.text, top, "next_follow_up", args.next.isoformat())
+        moved["next_follow_up"] = args.next.isoformat()
     last = edit.client.last_contact_key
     # A contact to come is a plan: it does not move `last_contact` ahead of today.
     recent = last is not None and last < entry.date <= edit.today
     if kind in config.contact_kinds and recent:
-        keyedit.set_key(
-            edit.text,
-            keyedit.top_level(edit.text),
-            "last_contact",
-            entry.date.isoformat(),
-        )
+        moved["last_contact"] = entry.date.isoformat()
+    for key, value in moved.items():
+        keyedit.set_key(edit.text, keyedit.top_level(edit.text), key, value)
     _verify(edit.client, prove(edit)[0], entry)
-    return f"added {entry.heading()}"
+    also = "".join(f"; {key}: {value}" for key, value in moved.items())
+    return f"added {entry.heading()}{also}"
 
 
 def _verify(before: Client, after: Client, entry: NewEntry) -> None:

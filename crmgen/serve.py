@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import http.server
 import logging
+import re
 import threading
+import urllib.parse
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -16,11 +18,24 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/__crmgen/events"
-RELOAD_SCRIPT = (
-    "<script>(function(){var s=new EventSource('" + EVENTS_PATH + "');"
-    "s.onmessage=function(e){if(e.data==='reload'){location.reload();}};})();"
-    "</script>"
-).encode()
+RELOAD_SCRIPT = re.compile(
+    rb"<script>\(function\(\)\{var s=new EventSource.*?</script>"
+)
+"""What reload_script adds to a page, whatever its generation."""
+
+
+def reload_script(generation: int) -> bytes:
+    """The script added to a served page: it reloads the page after each
+    rebuild, one that ended while the page was loading too (it tells the
+    server which rebuild the page was served after)."""
+    return (
+        "<script>(function(){var s=new EventSource("
+        f"'{EVENTS_PATH}?seen={generation}');"
+        "s.onmessage=function(e){if(e.data==='reload'){location.reload();}};})();"
+        "</script>"
+    ).encode()
+
+
 KEEPALIVE = 15.0  # seconds between comments that keep an idle event stream open
 
 
@@ -61,14 +76,31 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
     def __init__(self, *args: Any, reloads: Reloads, **kwargs: Any) -> None:
         self.reloads = reloads
-        super().__init__(*args, **kwargs)
+        self.cache_said = False  # whether this response said how to cache it
+        super().__init__(*args, **kwargs)  # handles the request
+
+    def send_header(self, keyword: str, value: str) -> None:
+        self.cache_said |= keyword.lower() == "cache-control"
+        super().send_header(keyword, value)
+
+    def end_headers(self) -> None:
+        # Any file may change with the next rebuild, problems.css say, and a
+        # reload keeps what a browser cached. Asking again is not enough: the
+        # answer "not modified since" goes by the second, and a rebuild may
+        # rewrite a file within the second.
+        if not self.cache_said:
+            self.send_header("Cache-Control", "no-store")
+        self.cache_said = False
+        super().end_headers()
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s %s", self.address_string(), format % args)
 
     def do_GET(self) -> None:
-        if self.path == EVENTS_PATH:
-            self._events()
+        url = urllib.parse.urlsplit(self.path)
+        if url.path == EVENTS_PATH:
+            seen = urllib.parse.parse_qs(url.query).get("seen", [""])[0]
+            self._events(int(seen) if seen.isdigit() else self.reloads.generation)
             return
         path = Path(self.translate_path(self.path))
         if path.is_dir():
@@ -79,6 +111,9 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         super().do_GET()
 
     def _html(self, path: Path) -> None:
+        # Read first: a rebuild between the two costs the page a reload, never
+        # a rebuild missed.
+        generation = self.reloads.generation
         try:
             body = path.read_bytes()
         except OSError:
@@ -86,7 +121,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             return
         marker = body.rfind(b"</body>")
         at = marker if marker >= 0 else len(body)
-        body = body[:at] + RELOAD_SCRIPT + body[at:]
+        body = body[:at] + reload_script(generation) + body[at:]
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -94,12 +129,12 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def _events(self) -> None:
+    def _events(self, seen: int) -> None:
+        """Tell the page each rebuild after the one it was served after."""
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        seen = self.reloads.generation
         try:
             self.wfile.write(b": connected\n\n")
             self.wfile.flush()

@@ -4,8 +4,8 @@ The board, the follow-ups, the reports, the problems, week over week and the
 calendars show every client, but never the Markdown of its notes and log
 entries: only the client's own page and its line of data.json do. When the
 client files that changed since the last build differ from what it read in
-that text alone (the same front matter, the same log headings on the same
-lines, the same problems) and nothing else changed, those pages and lines
+that text alone (the same front matter, the same log headings, the same
+problems) and nothing else changed, those pages and lines
 are all a build has to redo. This finds that out from the edited files and
 the last build's record, without loading the other clients, and rewrites
 just them, each file atomically. Anything else takes a whole build (see
@@ -78,10 +78,12 @@ class Edit:
 
 
 def outline(client: Client) -> Client:
-    """The client as every page but its own sees it: without its notes and
-    the bodies of its log entries."""
-    bare = tuple(replace(entry, body="") for entry in client.log)
-    return replace(client, notes="", log=bare)
+    """The client as every page but its own sees it: without its notes, the
+    bodies of its log entries and the lines they start on, which move when
+    the text above them grows (a problem's line is kept: the problems page
+    shows it)."""
+    bare = tuple(replace(entry, body="", line=0) for entry in client.log)
+    return replace(client, notes="", log=bare, log_line=None)
 
 
 def rebuild_edited(

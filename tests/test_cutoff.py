@@ -115,8 +115,9 @@ def test_an_edit_to_a_log_entrys_text_rewrites_its_page_alone(
             "<script>alert('notes')</script>",
             "<script>alert('other')</script>",
         ),
+        ("acme-tools", BODY, BODY + "\nMore.\nAnd more."),  # moves the headings below
     ],
-    ids=["notes", "paragraph", "new-body", "hostile-notes"],
+    ids=["notes", "paragraph", "new-body", "hostile-notes", "moved-headings"],
 )
 def test_markdown_edits_give_the_site_of_a_whole_build(
     site: ProjectDir, tmp_path: Path, client_id: str, old: str, new: str
@@ -133,16 +134,27 @@ def test_markdown_edits_give_the_site_of_a_whole_build(
         ("stage: proposal", "stage: negotiation"),
         ("next_follow_up: 2026-11-25", "next_follow_up: 2026-12-02"),
         ("## Log\n", "## Log\n\n### 2026-11-29 call: Chased the quote\n"),
-        (BODY, BODY + "\nMore.\nAnd more."),  # moves the headings below
         ("call: Asked for a revised quote", "call: Asked for a new quote"),
         ("### 2026-10-01 stage", "### 2026-10-01 stadium"),  # a new problem
     ],
-    ids=["stage", "follow-up", "new-entry", "moved-lines", "summary", "problem"],
+    ids=["stage", "follow-up", "new-entry", "summary", "problem"],
 )
 def test_other_edits_build_the_whole_site(
     site: ProjectDir, tmp_path: Path, old: str, new: str
 ) -> None:
     edit(site, "acme-tools", old, new)
+    result = site.run("build", "--today", TODAY)
+    assert done(result).startswith("built "), result
+    assert_same_as_a_fresh_build(site, tmp_path)
+
+
+def test_a_problem_whose_line_moves_builds_the_whole_site(
+    site: ProjectDir, tmp_path: Path
+) -> None:
+    edit(site, "acme-tools", "### 2026-10-01 stage", "### 2026-10-01 stadium")
+    assert done(site.run("build", "--today", TODAY)).startswith("built ")
+    # The problem's line moves, and the problems page shows it.
+    edit(site, "acme-tools", NOTES, NOTES + "\n\nA new paragraph.")
     result = site.run("build", "--today", TODAY)
     assert done(result).startswith("built "), result
     assert_same_as_a_fresh_build(site, tmp_path)

@@ -233,11 +233,13 @@ def page_context(site: Site, templates: str) -> bytes:
 
 
 def page_key(context: bytes, project: Project, path: str) -> bytes:
-    """A client page's key: its file's digest and the shared context."""
+    """A client page's key: its file (path and digest: the page shows both)
+    and the shared context."""
     digest = project.digests.get(path)
     if digest is None:
         return b""  # never equal to a recorded key: the page is rendered
-    return hashlib.blake2b(context + digest, digest_size=20).digest()
+    key = b"%s\0%s\0%s" % (context, path.encode(), digest)
+    return hashlib.blake2b(key, digest_size=20).digest()
 
 
 def stamps_of(

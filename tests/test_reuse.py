@@ -98,6 +98,17 @@ def test_a_new_problem_leaves_the_other_pages_and_shows_on_them(
     assert 'content: "1 error"' in problems.read_text()
 
 
+def test_a_moved_file_renders_its_page_again(sample: ProjectDir) -> None:
+    # The same bytes under another path: the page names the file it comes from.
+    sample.run("build", "--today", TODAY)
+    archive = sample.root / "clients" / "archive"
+    archive.mkdir()
+    (sample.root / "clients" / "birch.md").rename(archive / "birch.md")
+    age(sample)
+    sample.run("build", "--today", TODAY)
+    assert "clients/archive/birch.md" in page(sample, "birch")
+
+
 def test_a_page_changed_by_hand_is_rendered_again(sample: ProjectDir) -> None:
     sample.run("build", "--today", TODAY)
     good = page(sample, "birch")

@@ -258,7 +258,8 @@ def problems_css(project: Project) -> str:
         )
         shown = ".banner-error" if errors else ".banner-warning"
         lines += [
-            f".banner-live{shown} {{ display: block; }}",
+            # Over site.css's `[hidden] { display: none !important }`.
+            f".banner-live{shown} {{ display: block !important; }}",
             f'.problem-counts::before {{ content: "{counts}"; }}',
             ".nav-count.problems-live { display: inline-block; }",
             f'.problems-live::before {{ content: "{len(project.problems)}"; }}',

@@ -107,15 +107,15 @@ def test_problems_show_on_every_page(project: ProjectDir) -> None:
     for page in ("index.html", "followups.html"):
         text = (site / page).read_text()
         assert 'class="banner banner-error"' in text, page
-        assert "1 error</strong>" not in text and "problems.html" in text
+        assert "1 error and 2 warnings</strong>" in text and "problems.html" in text
     # A client page's banner is shown by problems.css, which each build writes
     # (a browser test sees it): the page stays the same while problems change.
     client = (site / "clients" / "acme-tools.html").read_text()
     assert '<link rel="stylesheet" href="../problems.css">' in client
-    assert 'class="banner banner-error banner-live"' in client
+    assert 'class="banner banner-error banner-live" role="status" hidden>' in client
     assert "warning" not in client.split('<main id="main"')[0].replace("-warning", "")
     css = (site / "problems.css").read_text()
-    assert ".banner-live.banner-error { display: block; }" in css
+    assert ".banner-live.banner-error { display: block !important; }" in css
     assert '.problem-counts::before { content: "1 error and 2 warnings"; }' in css
     assert '.problems-live::before { content: "3"; }' in css
     problems = (site / "problems.html").read_text()

@@ -99,8 +99,12 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     def do_GET(self) -> None:
         url = urllib.parse.urlsplit(self.path)
         if url.path == EVENTS_PATH:
-            seen = urllib.parse.parse_qs(url.query).get("seen", [""])[0]
-            self._events(int(seen) if seen.isdigit() else self.reloads.generation)
+            asked = urllib.parse.parse_qs(url.query).get("seen", [""])[0]
+            try:
+                seen = int(asked)
+            except ValueError:  # not from the reload script: from now on
+                seen = self.reloads.generation
+            self._events(seen)
             return
         path = Path(self.translate_path(self.path))
         if path.is_dir():

@@ -359,6 +359,31 @@ def test_open_page_reloads_itself_after_a_save(served: Served, chromium: Any) ->
         page.close()
 
 
+def test_files_are_not_cached_and_a_late_page_hears_of_a_rebuild(
+    served: Served,
+) -> None:
+    with urllib.request.urlopen(served.url + "problems.css", timeout=10) as response:
+        assert response.headers["Cache-Control"] == "no-store"
+    # A page served before the first rebuild (0) whose event stream connects
+    # after it is told to reload at once; a stream asking from now on is not.
+    target = served.clients / "harbour-dental.md"
+    target.write_text(target.read_text(encoding="utf-8") + "\nMore.\n")
+    deadline = time.monotonic() + 15
+    while "rebuilt" not in served.output():
+        assert time.monotonic() < deadline and served.alive(), served.output()
+        time.sleep(0.05)
+    with urllib.request.urlopen(
+        served.url + "__crmgen/events?seen=0", timeout=10
+    ) as events:
+        assert events.readline() == b": connected\n"
+        assert events.readline() == b"\n"
+        assert events.readline() == b"data: reload\n"
+    with urllib.request.urlopen(
+        served.url + "__crmgen/events?seen=%C2%B2", timeout=10
+    ) as events:
+        assert events.readline() == b": connected\n"
+
+
 @pytest.mark.browser
 def test_a_client_page_shows_and_clears_the_banner_after_saves(
     served: Served, chromium: Any

@@ -13,7 +13,7 @@ import struct
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import jinja2
 
@@ -128,6 +128,7 @@ def _common(site: Site, page: str, root: str) -> dict[str, Any]:
         "problems": project.problems,
         "errors": project.errors,
         "warnings": project.warnings,
+        "counts": problem_counts(project.errors, project.warnings),
         "page": page,
         "root": root,
     }
@@ -157,6 +158,7 @@ def render_client_page(env: jinja2.Environment, site: Site, client: Client) -> s
         "problems": (),
         "errors": 0,
         "warnings": 0,
+        "counts": "",
     }
     return env.get_template("client.html").render(
         shared,
@@ -245,18 +247,23 @@ def summary_streams(
     return pages
 
 
+def problem_counts(errors: int, warnings: int) -> str:
+    """What the problems banner says there are: `1 error and 2 warnings`;
+    "" when there are none."""
+    return " and ".join(
+        f"{n} {word}{'' if n == 1 else 's'}"
+        for n, word in ((errors, "error"), (warnings, "warning"))
+        if n
+    )
+
+
 def problems_css(project: Project) -> str:
     """The stylesheet that shows the client pages' problems banner and the
     count beside Problems in their navigation, while there are problems."""
     lines = ["/* The client pages' problems banner, written with each build. */"]
-    errors, warnings = project.errors, project.warnings
-    if errors or warnings:
-        counts = " and ".join(
-            f"{n} {word}{'' if n == 1 else 's'}"
-            for n, word in ((errors, "error"), (warnings, "warning"))
-            if n
-        )
-        shown = ".banner-error" if errors else ".banner-warning"
+    counts = problem_counts(project.errors, project.warnings)
+    if counts:
+        shown = ".banner-error" if project.errors else ".banner-warning"
         lines += [
             # Over site.css's `[hidden] { display: none !important }`.
             f".banner-live{shown} {{ display: block !important; }}",
@@ -338,6 +345,16 @@ def kept_place(fragments: Fragments, key: bytes) -> tuple[int, int] | None:
     return offset, length
 
 
+def line_at(data: BinaryIO, client: Client, offset: int, length: int) -> bytes | None:
+    """The client's line of a data.json at this place; None when the bytes
+    there are not that whole line: a place kept wrong (a lost cache write,
+    say) must not lend a client another's line, or part of one."""
+    data.seek(offset)
+    read = data.read(length + 1)
+    line, after = read[:length], read[length:]
+    return line if len(line) == length and is_line_of(client, line, after) else None
+
+
 def line_key(path: str, digest: bytes, today: dt.date) -> bytes:
     """The key in fragments of where a client's line lies in data.json: its
     file (path and bytes: the line shows both) and today."""
@@ -359,16 +376,8 @@ def document_reusing(
 
         def line_of(client: Client) -> bytes:
             where = place_of(client) if old is not None else None
-            if old is not None and where is not None:
-                offset, length = where
-                old.seek(offset)
-                read = old.read(length + 1)
-                line, after = read[:length], read[length:]
-                # A place kept wrong (a lost cache write) must not lend the
-                # line another client's bytes, or part of them.
-                if len(line) == length and is_line_of(client, line, after):
-                    return line
-            return client_line(client, project)
+            line = line_at(old, client, *where) if old and where else None
+            return line if line is not None else client_line(client, project)
 
         yield from site_document(project, line_of, placed)
 

@@ -3,13 +3,12 @@
 The board, the follow-ups, the reports, the problems, week over week and the
 calendars show every client, but never the Markdown of its notes and log
 entries: only the client's own page and its line of data.json do. When the
-client files that changed since the last build differ from what it read in
-that text alone (the same front matter, the same log headings, the same
-problems) and nothing else changed, those pages and lines
-are all a build has to redo. This finds that out from the edited files and
-the last build's record, without loading the other clients, and rewrites
-just them, each file atomically. Anything else takes a whole build (see
-crmgen.build).
+client files that changed since the last build differ from what it read in that
+text alone (the same front matter, the same log headings, the same problems)
+and nothing else changed, those pages and lines are all a build has to redo.
+This finds that out from the edited files and the last build's record, without
+loading the other clients, and rewrites just them, each file atomically.
+Anything else takes a whole build (see crmgen.build).
 """
 
 from __future__ import annotations
@@ -30,7 +29,7 @@ from crmgen.build import check_output, output_folder
 from crmgen.bundled import default_templates
 from crmgen.cache import ClientCache, Entry, shard_of
 from crmgen.config import Config, load_config
-from crmgen.document import client_line, is_line_of
+from crmgen.document import client_line
 from crmgen.files import Staged, put_in_place, stage_all
 from crmgen.fragments import Fragments
 from crmgen.loader import Project, checked, id_clashes, resolve_today
@@ -53,6 +52,7 @@ from crmgen.site import (
     LINE_KEY,
     LINE_PLACE,
     kept_place,
+    line_at,
     line_key,
     prepare,
     render_client_page,
@@ -305,11 +305,9 @@ def _new_lines(
         where = kept_place(fragments, key)
         if where is None:
             return None
-        offset, length = where
-        data.seek(offset)
-        read = data.read(length + 1)
-        if not is_line_of(client, read[:length], read[length:]):
+        if line_at(data, client, *where) is None:
             return None
+        offset, length = where
         lines[offset] = (length, client_line(client, project))
     _move_places(project, previous, fragments, lines)
     return lines

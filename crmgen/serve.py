@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import http.server
 import logging
-import re
 import threading
 import urllib.parse
 from functools import partial
@@ -18,10 +17,6 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/__crmgen/events"
-RELOAD_SCRIPT = re.compile(
-    rb"<script>\(function\(\)\{var s=new EventSource.*?</script>"
-)
-"""What reload_script adds to a page, whatever its generation."""
 
 
 def reload_script(generation: int) -> bytes:

@@ -20,7 +20,11 @@ from typing import Any
 import pytest
 from conftest import REPO
 
-from crmgen.serve import RELOAD_SCRIPT
+from crmgen.serve import reload_script
+
+# What serve adds to a page, whatever the rebuild it was served after.
+_BEFORE, _, _AFTER = reload_script(0).partition(b"?seen=0")
+RELOAD_SCRIPT = re.compile(re.escape(_BEFORE) + rb"\?seen=\d+" + re.escape(_AFTER))
 
 TODAY = "2026-12-01"
 NEW_CLIENT = """---

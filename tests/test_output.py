@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import ProjectDir
 
+from crmgen.files import put_in_place, stage_all
+
 TODAY = "2027-01-15"
 OLD = 1_600_000_000  # a file time long past, so stamps are trusted
 CLIENTS = 40
@@ -151,3 +153,28 @@ def test_without_a_process_to_spare_the_update_is_made_here(
     age(built)
     assert built.run("build", "--today", TODAY).status == 0
     assert files(built.root / "site") == fresh(built, tmp_path)
+
+
+def test_a_rename_that_fails_leaves_no_staged_file_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("a.html", "b.html", "c.html"):
+        (tmp_path / name).write_text("old")
+    staged = stage_all(tmp_path, {n: (b"new",) for n in ("a.html", "b.html", "c.html")})
+    renamed = []
+
+    def replace(source: Path, target: Path) -> None:
+        if renamed:
+            raise OSError(28, "No space left on device")
+        renamed.append(target)
+        os.rename(source, target)
+
+    monkeypatch.setattr("crmgen.files.os.replace", replace)
+    with pytest.raises(OSError):
+        put_in_place(staged)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html", "b.html", "c.html"]
+    assert [(tmp_path / n).read_text() for n in ("a.html", "b.html", "c.html")] == [
+        "new",
+        "old",
+        "old",
+    ]
